@@ -1,0 +1,111 @@
+"""Where everything lives. One settings object, derived from ``YECAI_HOME``.
+
+All paths are derived from the home folder so that moving ``YECAI_HOME`` moves the
+whole installation (lake, warehouse, reports, Dagster instance, demo sources).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+HOME_ENV = "YECAI_HOME"
+DEFAULT_HOME_NAME = ".yecai"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+
+
+@dataclass(frozen=True)
+class Paths:
+    """The folders and files of one yecai installation."""
+
+    home: Path
+
+    # --- lake -------------------------------------------------------------------------
+    @property
+    def lake(self) -> Path:
+        return self.home / "lake"
+
+    @property
+    def raw(self) -> Path:
+        """Raw zone: ``raw/<source>/<entity>/batch=<id>/`` Parquet plus ``manifest.json``."""
+        return self.lake / "raw"
+
+    @property
+    def quarantine(self) -> Path:
+        """Rows that broke their contract: ``quarantine/<source>/<entity>/batch=<id>/``."""
+        return self.lake / "quarantine"
+
+    @property
+    def lake_meta(self) -> Path:
+        """Batch records (one JSON per batch, whatever its status) and staging temp dirs."""
+        return self.lake / "_meta"
+
+    # --- warehouse --------------------------------------------------------------------
+    @property
+    def warehouse(self) -> Path:
+        return self.home / "warehouse"
+
+    @property
+    def build_db(self) -> Path:
+        """The unpublished warehouse dbt writes to (write step of write-audit-publish)."""
+        return self.warehouse / "build.duckdb"
+
+    @property
+    def published_db(self) -> Path:
+        """The warehouse analysts read: always the last version that passed its audit."""
+        return self.warehouse / "published.duckdb"
+
+    @property
+    def versions(self) -> Path:
+        """Every published version, kept as a snapshot that can be read again."""
+        return self.warehouse / "versions"
+
+    # --- everything else --------------------------------------------------------------
+    @property
+    def reports(self) -> Path:
+        return self.home / "reports"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.home / "dagster"
+
+    @property
+    def demo(self) -> Path:
+        """The demo company's source systems (ERP database, CRM data, HR export drop)."""
+        return self.home / "demo"
+
+    @property
+    def hr_drop(self) -> Path:
+        """Folder HR exports are dropped into; the file sensor watches it."""
+        return self.demo / "hr_drop"
+
+    @property
+    def sources_config(self) -> Path:
+        """``sources.yml``: which systems to extract. Absent means the demo company."""
+        return self.home / "sources.yml"
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "home": str(self.home),
+            "lake": str(self.lake),
+            "raw_zone": str(self.raw),
+            "quarantine": str(self.quarantine),
+            "warehouse": str(self.build_db),
+            "published_warehouse": str(self.published_db),
+            "versions": str(self.versions),
+            "reports": str(self.reports),
+            "dagster_home": str(self.dagster_home),
+            "demo": str(self.demo),
+            "hr_drop": str(self.hr_drop),
+            "sources_config": str(self.sources_config),
+            "dbt_project": str(DBT_PROJECT_DIR),
+        }
+
+
+def get_paths() -> Paths:
+    """Paths from ``YECAI_HOME``, or ``./.yecai`` under the current directory."""
+    raw = os.environ.get(HOME_ENV)
+    home = Path(raw).expanduser() if raw else Path.cwd() / DEFAULT_HOME_NAME
+    return Paths(home=home.resolve())
