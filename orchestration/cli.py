@@ -7,7 +7,15 @@ import sys
 import typer
 from rich.console import Console
 
-from orchestration.commands import demo_cmd, info_cmd, ingest_cmd, pipeline_cmd, quality_cmd, report_cmd
+from orchestration.commands import (
+    demo_cmd,
+    info_cmd,
+    ingest_cmd,
+    pipeline_cmd,
+    quality_cmd,
+    report_cmd,
+    trace_cmd,
+)
 from yecai.errors import YecaiError
 
 app = typer.Typer(
@@ -24,6 +32,7 @@ app.add_typer(demo_cmd.app, name="demo")
 ingest_cmd.register(app)
 pipeline_cmd.register(app)
 quality_cmd.register(app)
+trace_cmd.register(app)
 app.add_typer(report_cmd.app, name="report")
 
 

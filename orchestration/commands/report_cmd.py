@@ -2,4 +2,11 @@
 
 import typer
 
-app = typer.Typer(no_args_is_help=True, help="Write reports: the quality scorecard, the financial statements.")
+from orchestration.commands import report_quality_cmd, report_statements_cmd
+
+app = typer.Typer(
+    no_args_is_help=True,
+    help="Write reports: the quality scorecard, the financial statements.",
+)
+report_quality_cmd.register(app)
+report_statements_cmd.register(app)
