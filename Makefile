@@ -1,0 +1,42 @@
+# Two entry points do all set-up on a fresh machine with Python 3.11:
+#   make demo   install, generate the demo group company, run the whole pipeline, print where results are
+#   make test   install, run the whole test suite
+SHELL := /bin/bash
+SCALE ?= 0.01
+SEED ?= 42
+UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+
+.PHONY: help install browser-deps dbt-parse demo test lint format clean
+
+help:  ## list targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(UV):
+	python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
+
+install: $(UV)  ## create .venv from uv.lock (exact versions)
+	$(UV) sync --frozen
+
+browser-deps:  ## Debian's Chromium for the browser tests (no tool may download its own browser here)
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver; \
+	fi
+
+dbt-parse: install  ## write dbt_project/target/manifest.json, which the Dagster definitions load
+	cd dbt_project && YECAI_HOME=$${YECAI_HOME:-$(CURDIR)/.yecai} $(UV) run dbt parse --quiet --profiles-dir .
+
+demo: install dbt-parse  ## generate the demo company (SCALE=0.01) and run the whole pipeline on it
+	SCALE=$(SCALE) SEED=$(SEED) UV=$(UV) bash scripts/demo.sh
+
+test: install browser-deps dbt-parse  ## run every test: unit, integration, e2e, browser
+	$(UV) run pytest
+
+lint:  ## ruff lint and format check
+	$(UV) run ruff check . && $(UV) run ruff format --check .
+
+format:
+	$(UV) run ruff format . && $(UV) run ruff check --fix .
+
+clean:  ## remove the demo installation under ./.yecai and dbt's target
+	rm -rf .yecai dbt_project/target dbt_project/logs
