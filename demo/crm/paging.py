@@ -64,8 +64,7 @@ def parse_updated_since(value: str) -> str:
         moment = datetime.fromisoformat(text)
     except ValueError as exc:
         raise BadRequest(
-            f"updated_since={value!r} is not an ISO 8601 timestamp; "
-            "use e.g. 2025-03-01T00:00:00Z"
+            f"updated_since={value!r} is not an ISO 8601 timestamp; use e.g. 2025-03-01T00:00:00Z"
         ) from exc
     return format_timestamp(moment)
 
