@@ -1,0 +1,145 @@
+"""Stand up the whole demo group company: World → ERP, second ERP, CRM, HR exports, ground truth.
+
+``generate_demo`` is what ``yecai demo generate`` runs. It writes, under ``out_dir``:
+
+- ``erp.sqlite``       the group ERP (or the database at ``erp_url``)
+- ``erp2.sqlite``      the foreign subsidiary's system
+- ``crm.sqlite``       the CRM's store (served by ``yecai demo crm-serve``)
+- ``hr_drop/``         HR export files
+- ``ground_truth.csv`` every injected defect (kind, system, entity, key, detail)
+- ``demo.json``        seed, scale and where the ERP was written (``advance`` reads it)
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from demo.crm.generate import generate_crm
+from demo.defects import DefectConfig, DefectLog
+from demo.erp.generate import generate_erp, write_erp
+from demo.erp2.generate import generate_erp2
+from demo.hr.exports import write_hr_exports
+from demo.sqlio import parse_target, write_tables
+from demo.world import build_world
+
+GROUND_TRUTH = "ground_truth.csv"
+MANIFEST = "demo.json"
+ERP_SQLITE = "erp.sqlite"
+ERP2_SQLITE = "erp2.sqlite"
+CRM_SQLITE = "crm.sqlite"
+HR_DROP = "hr_drop"
+
+# The steps generate_demo reports to its progress callback, in order.
+STEPS = ("world", "erp rows", "erp write", "erp2", "crm", "hr exports", "ground truth")
+
+
+@dataclass
+class DemoSummary:
+    """What generate_demo made."""
+
+    out_dir: Path
+    seed: int
+    scale: float
+    erp_target: str  # SQLite path or URL (password removed)
+    rows: dict[str, dict[str, int]] = field(default_factory=dict)  # system → table → rows
+    defects: dict[str, int] = field(default_factory=dict)  # kind → count
+    seconds: dict[str, float] = field(default_factory=dict)  # step → elapsed
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def total_seconds(self) -> float:
+        return sum(self.seconds.values())
+
+
+def redact_url(url: str) -> str:
+    """The URL without its password, for logs and the manifest."""
+    if "://" not in url or "@" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    creds, host = rest.rsplit("@", 1)
+    user = creds.split(":", 1)[0]
+    return f"{scheme}://{user}@{host}"
+
+
+def generate_demo(
+    out_dir: Path,
+    seed: int = 42,
+    scale: float = 0.01,
+    erp_url: str | None = None,
+    defects: DefectConfig | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> DemoSummary:
+    """Generate every demo source system into ``out_dir``. ``progress(step)`` is called as each
+    step of ``STEPS`` starts."""
+    config = defects or DefectConfig()
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    log = DefectLog()
+    erp_target = parse_target(erp_url) if erp_url else parse_target(out_dir / ERP_SQLITE)
+    summary = DemoSummary(
+        out_dir, seed, scale, redact_url(erp_url) if erp_url else str(out_dir / ERP_SQLITE)
+    )
+    clock = time.perf_counter()
+
+    def step(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        if summary.seconds:
+            last = list(summary.seconds)[-1]
+            summary.seconds[last] = round(now - clock, 2)
+        clock = now
+        summary.seconds[name] = 0.0
+        if progress:
+            progress(name)
+
+    step("world")
+    world = build_world(seed, scale)
+    step("erp rows")
+    erp = generate_erp(world, log, config)
+    summary.rows["erp"] = erp.tables.counts()
+    step("erp write")
+    write_erp(erp.tables, erp_target)
+    del erp.tables.rows  # free the memory before the next system
+    step("erp2")
+    erp2 = generate_erp2(world, log, config)
+    summary.rows["erp2"] = erp2.counts()
+    write_tables(erp2, parse_target(out_dir / ERP2_SQLITE))
+    step("crm")
+    generate_crm(
+        world, out_dir / CRM_SQLITE, log, config, erp_customer_numbers=erp.customer_numbers
+    )
+    step("hr exports")
+    hr_files = write_hr_exports(world, out_dir / HR_DROP, log, config)
+    summary.rows["hr"] = {"files": len(hr_files)}
+    step("ground truth")
+    log.write_csv(out_dir / GROUND_TRUTH)
+    manifest = {
+        "seed": seed,
+        "scale": scale,
+        "erp": summary.erp_target,
+        "erp2": str(out_dir / ERP2_SQLITE),
+        "crm": str(out_dir / CRM_SQLITE),
+        "hr_drop": str(out_dir / HR_DROP),
+        "ground_truth": str(out_dir / GROUND_TRUTH),
+        "start_date": world.start_date.isoformat(),
+        "end_date": world.end_date.isoformat(),
+    }
+    (out_dir / MANIFEST).write_text(
+        json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8"
+    )
+    summary.defects = dict(sorted(log.counts().items()))
+    summary.files = [
+        out_dir / ERP2_SQLITE,
+        out_dir / CRM_SQLITE,
+        *hr_files,
+        out_dir / GROUND_TRUTH,
+        out_dir / MANIFEST,
+    ]
+    if erp_target.dialect == "sqlite":
+        summary.files.insert(0, out_dir / ERP_SQLITE)
+    summary.seconds["ground truth"] = round(time.perf_counter() - clock, 2)
+    return summary
