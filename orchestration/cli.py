@@ -7,6 +7,7 @@ import sys
 import typer
 from rich.console import Console
 
+from demo.errors import DemoError
 from orchestration.commands import (
     demo_cmd,
     info_cmd,
@@ -37,11 +38,12 @@ app.add_typer(report_cmd.app, name="report")
 
 
 def main() -> None:
-    """Entry point: runs the CLI and turns a YecaiError into a message and exit code 2."""
+    """Entry point: runs the CLI and turns a user error (YecaiError, or the demo's DemoError)
+    into a message and exit code 2, never a stack trace."""
     err = Console(stderr=True)
     try:
         app()
-    except YecaiError as exc:
+    except (YecaiError, DemoError) as exc:
         err.print(f"[bold red]error:[/] {exc.what}")
         if exc.fix:
             err.print(f"[yellow]what to do:[/] {exc.fix}")

@@ -31,8 +31,8 @@ from demo.crm.generate import (
 )
 from demo.crm.timeline import CLOCK_KEY, moment_between, parse_ts, ts
 from demo.defects import DefectLog
+from demo.errors import DemoError
 from demo.world import money
-from yecai.errors import YecaiError
 
 NEW_OPPORTUNITIES_PER_DAY = 2
 STAGE_MOVES_PER_DAY = 3
@@ -50,11 +50,11 @@ def next_stage(stage: str, rng: random.Random) -> str:
 def advance_crm(db_path: Path, days: int, seed: int, defect_log: DefectLog) -> datetime:
     """Advance the CRM at ``db_path`` by ``days`` days; returns the new CRM clock (UTC)."""
     if days < 1:
-        raise YecaiError(f"cannot advance the CRM by {days} days", "pass days >= 1")
+        raise DemoError(f"cannot advance the CRM by {days} days", "pass days >= 1")
     with store.open_store(Path(db_path)) as con:
         clock_text = store.get_meta(con, CLOCK_KEY)
         if clock_text is None:
-            raise YecaiError(
+            raise DemoError(
                 f"CRM store {db_path} has no clock (it was not made by generate_crm)",
                 "regenerate the demo with `yecai demo generate`",
             )

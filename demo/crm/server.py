@@ -32,7 +32,7 @@ from demo.crm.paging import (
     parse_updated_since,
 )
 from demo.crm.ratelimit import SlidingWindowLimiter
-from yecai.errors import YecaiError
+from demo.errors import DemoError
 
 TOKEN_ENV = "YECAI_CRM_TOKEN"
 DEFAULT_TOKEN = "demo-token"
@@ -93,7 +93,7 @@ class _CrmHandler(BaseHTTPRequestHandler):
         except BadRequest as exc:
             self._send_error(HTTPStatus.BAD_REQUEST, str(exc))
             return
-        except (YecaiError, sqlite3.Error) as exc:
+        except (DemoError, sqlite3.Error) as exc:
             # The store was removed or is being regenerated under the running server.
             self._send_error(
                 HTTPStatus.SERVICE_UNAVAILABLE,
@@ -192,7 +192,7 @@ def build_server(
     try:
         server = ThreadingHTTPServer((host, port), handler)
     except OSError as exc:
-        raise YecaiError(
+        raise DemoError(
             f"cannot listen on {host}:{port}: {exc.strerror or exc}",
             "pick another --port (or stop whatever already uses it)",
         ) from exc

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from demo.crm.paging import Position
-from yecai.errors import YecaiError
+from demo.errors import DemoError
 
 # Entities the API serves, in the order a client should load them.
 ENTITIES: tuple[str, ...] = ("users", "accounts", "contacts", "opportunities")
@@ -80,7 +80,7 @@ create index if not exists ix_opportunities_sync on opportunities (updated_at, i
 def connect(db_path: Path, *, must_exist: bool = True) -> sqlite3.Connection:
     """Open the store. With ``must_exist`` a missing file is a user error, not a new empty DB."""
     if must_exist and not Path(db_path).is_file():
-        raise YecaiError(
+        raise DemoError(
             f"CRM store {db_path} does not exist",
             "generate the demo first (`yecai demo generate`), or pass the right --db path",
         )
@@ -170,4 +170,4 @@ def to_api_record(record: dict[str, Any]) -> dict[str, Any]:
 def _check_entity(entity: str) -> None:
     # Table names cannot be bound as parameters; only these known names reach SQL.
     if entity not in ENTITIES:
-        raise YecaiError(f"unknown CRM entity {entity!r}", f"use one of {', '.join(ENTITIES)}")
+        raise DemoError(f"unknown CRM entity {entity!r}", f"use one of {', '.join(ENTITIES)}")

@@ -23,11 +23,11 @@ from pathlib import Path
 
 from demo import defects as dk
 from demo.defects import DefectConfig, DefectLog
+from demo.errors import DemoError
 from demo.hr import layouts
 from demo.hr.writers import GBK, UTF8_BOM, SheetSpec, write_csv, write_xlsx
 from demo.uscc import is_valid_national_id, national_id_check_char
 from demo.world import World, is_employed_in, monthly_payroll
-from yecai.errors import YecaiError
 
 SYSTEM = "hr"
 REMARKS = ("", "", "", "", "补发上月绩效", "含交通补贴", "试用期")
@@ -150,7 +150,7 @@ def _write_csv_checked(path: Path, headers, rows, encoding: str) -> Path:
     except UnicodeEncodeError as exc:
         # GBK cannot hold every character; a real HR system would fail the export too.
         bad = exc.object[exc.start : exc.end]
-        raise YecaiError(
+        raise DemoError(
             f"cannot write {path.name} in {encoding}: character {bad!r} has no {encoding} code",
             "write this export as UTF-8 with BOM instead, or fix the name in HR master data",
         ) from exc

@@ -21,8 +21,8 @@ from demo.crm.advance import advance_crm
 from demo.crm.generate import generate_crm
 from demo.crm.server import start_crm_server
 from demo.defects import DefectConfig, DefectLog
+from demo.errors import DemoError
 from demo.world import build_world
-from yecai.errors import YecaiError
 
 pytestmark = pytest.mark.integration
 
@@ -242,10 +242,10 @@ def test_crm_serve_command_serves_the_store_under_yecai_home(crm_db, tmp_path):
 
 
 def test_missing_store_and_busy_port_are_user_errors(crm_db, server, tmp_path):
-    with pytest.raises(YecaiError, match="does not exist"):
+    with pytest.raises(DemoError, match="does not exist"):
         start_crm_server(tmp_path / "nope.sqlite", token=TOKEN)
     busy_port = int(server.url.rsplit(":", 1)[1])
-    with pytest.raises(YecaiError, match="another --port"):
+    with pytest.raises(DemoError, match="another --port"):
         start_crm_server(crm_db, port=busy_port, token=TOKEN)
 
 

@@ -11,8 +11,8 @@ from demo import defects as dk
 from demo.crm.advance import advance_crm, next_stage
 from demo.crm.generate import generate_crm
 from demo.defects import DefectConfig, DefectLog
+from demo.errors import DemoError
 from demo.world import build_world
-from yecai.errors import YecaiError
 
 pytestmark = pytest.mark.unit
 
@@ -88,7 +88,7 @@ def test_stages_move_forward_and_negotiation_closes():
 
 
 def test_bad_days_and_missing_store_are_user_errors(store_path, tmp_path):
-    with pytest.raises(YecaiError, match="days >= 1"):
+    with pytest.raises(DemoError, match="days >= 1"):
         advance_crm(store_path, days=0, seed=1, defect_log=DefectLog())
-    with pytest.raises(YecaiError, match="does not exist"):
+    with pytest.raises(DemoError, match="does not exist"):
         advance_crm(tmp_path / "nope.sqlite", days=1, seed=1, defect_log=DefectLog())

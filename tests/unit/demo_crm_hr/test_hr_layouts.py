@@ -8,11 +8,11 @@ from decimal import Decimal
 import pytest
 
 from demo.defects import DefectConfig, DefectLog
+from demo.errors import DemoError
 from demo.hr.exports import write_hr_exports
 from demo.hr.layouts import amount_text, payroll_drift_for, split_employer_contributions
 from demo.hr.writers import HeaderGroup, xlsx_header_rows
 from demo.world import build_world, monthly_payroll
-from yecai.errors import YecaiError
 
 pytestmark = pytest.mark.unit
 
@@ -53,5 +53,5 @@ def test_a_name_gbk_cannot_hold_is_a_clear_error(tmp_path):
     world = build_world(seed=1, scale=0.02)
     odd = dataclasses.replace(world.employees[0], name="王𪚥")  # CJK extension B: not in GBK
     world = dataclasses.replace(world, employees=[odd, *world.employees[1:]], _index={})
-    with pytest.raises(YecaiError, match="employees_2025-01.csv.*gbk"):
+    with pytest.raises(DemoError, match="employees_2025-01.csv.*gbk"):
         write_hr_exports(world, tmp_path, DefectLog(), DefectConfig.none(), periods=[(2025, 1)])
