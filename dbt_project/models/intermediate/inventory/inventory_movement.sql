@@ -1,0 +1,54 @@
+-- Inventory movements, signed (+ into stock), valued at standard cost in the functional currency.
+with erp_movements as (
+    select
+        movement_no as source_movement_id,
+        company_code,
+        movement_date,
+        movement_type,
+        material_no as product_source_code,
+        warehouse_code,
+        ref_doc_type as reference_document_type,
+        ref_doc_no as reference_document_id,
+        quantity,
+        amount,
+        source_system,
+        source_document_id,
+        batch_id
+    from {{ ref('stg_erp__inventory_movements') }}
+),
+
+all_movements as (
+    select * from erp_movements
+),
+
+doc as (
+    select
+        all_movements.*,
+        {{ legal_entity_columns('all_movements', 'company_code') }},
+        coalesce(legal_entity.functional_currency, '{{ var("group_currency") }}') as transaction_currency
+    from all_movements
+    {{ legal_entity_join('all_movements', 'company_code') }}
+)
+
+select
+    {{ canonical_key('doc.source_movement_id', 'doc') }} as inventory_movement_key,
+    doc.legal_entity_code,
+    doc.movement_date,
+    doc.movement_type,
+    product.unified_product_code as product_code,
+    doc.product_source_code,
+    doc.warehouse_code,
+    doc.reference_document_type,
+    case when doc.reference_document_id is not null
+        then {{ canonical_key('doc.reference_document_id', 'doc') }} end as reference_document_key,
+    doc.quantity,
+    doc.transaction_currency,
+    doc.amount,
+    doc.functional_currency,
+    {{ group_currency_columns(['amount'], 'movement_date') }},
+    doc.source_system,
+    doc.source_document_id,
+    doc.batch_id
+from doc
+{{ product_join('product', 'doc', 'product_source_code') }}
+{{ group_currency_joins('movement_date') }}

@@ -1,0 +1,59 @@
+-- Sales order lines from every ERP. Gross = net + VAT (the ERP stores net and VAT per line).
+with erp_lines as (
+    select
+        lines.order_no || '|' || cast(lines.line_no as varchar) as source_line_id,
+        lines.order_no as source_order_id,
+        lines.line_no as line_number,
+        orders.company_code,
+        orders.order_date,
+        lines.material_no as product_source_code,
+        lines.quantity,
+        lines.unit_price,
+        cast(lines.tax_rate as decimal(18, 4)) as tax_rate,
+        orders.currency as transaction_currency,
+        lines.net_amount,
+        lines.tax_amount,
+        cast(lines.net_amount + lines.tax_amount as decimal(18, 2)) as gross_amount,
+        lines.source_system,
+        lines.source_document_id,
+        lines.batch_id
+    from {{ ref('stg_erp__sales_order_lines') }} as lines
+    inner join {{ ref('stg_erp__sales_orders') }} as orders
+        on orders.order_no = lines.order_no
+),
+
+all_lines as (
+    select * from erp_lines
+),
+
+doc as (
+    select
+        all_lines.*,
+        {{ legal_entity_columns('all_lines', 'company_code') }}
+    from all_lines
+    {{ legal_entity_join('all_lines', 'company_code') }}
+)
+
+select
+    {{ canonical_key('doc.source_line_id', 'doc') }} as sales_order_line_key,
+    {{ canonical_key('doc.source_order_id', 'doc') }} as sales_order_key,
+    doc.line_number,
+    doc.legal_entity_code,
+    doc.order_date,
+    product.unified_product_code as product_code,
+    doc.product_source_code,
+    doc.quantity,
+    doc.unit_price,
+    doc.tax_rate,
+    doc.transaction_currency,
+    doc.net_amount,
+    doc.tax_amount,
+    doc.gross_amount,
+    doc.functional_currency,
+    {{ group_currency_columns(['net_amount', 'tax_amount', 'gross_amount'], 'order_date') }},
+    doc.source_system,
+    doc.source_document_id,
+    doc.batch_id
+from doc
+{{ product_join('product', 'doc', 'product_source_code') }}
+{{ group_currency_joins('order_date') }}
