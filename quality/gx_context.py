@@ -1,0 +1,104 @@
+"""The GX Data Context yecai uses: a file context under ``<home>/quality/gx``.
+
+A file context keeps suites and validation results between runs, so the Data Docs
+site (``<reports>/data_docs``) shows every run, not only the last one. All access
+goes through ``gx_session``, which holds a file lock: the CLI and Dagster may run
+checks at the same time and GX's JSON stores are not safe for concurrent writers.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import great_expectations as gx
+from filelock import FileLock
+from great_expectations.data_context.types.base import ProgressBarsConfig
+
+from quality.gx_duckdb import enable_duckdb_persisted_connection
+from yecai.settings import Paths
+
+SITE_NAME = "yecai"
+WAREHOUSE_DATASOURCE = "warehouse"
+LAKE_DATASOURCE = "lake"
+
+
+def context_root(paths: Paths) -> Path:
+    return paths.home / "quality"
+
+
+def data_docs_dir(paths: Paths) -> Path:
+    return paths.reports / "data_docs"
+
+
+def _configure(context, paths: Paths) -> None:
+    """Progress bars off (we print our own), one Data Docs site under the reports folder."""
+    bars = context.variables.progress_bars  # an object when set, a dict once reloaded
+    on = bars.get("globally", True) if isinstance(bars, dict) else getattr(bars, "globally", True)
+    if bars is None or on:
+        context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        context.variables.save()
+    sites = context.variables.data_docs_sites or {}
+    wanted = str(data_docs_dir(paths))
+    site = sites.get(SITE_NAME)
+    if site is None or site.get("store_backend", {}).get("base_directory") != wanted:
+        if site is not None:
+            context.delete_data_docs_site(SITE_NAME)
+        context.add_data_docs_site(
+            SITE_NAME,
+            {
+                "class_name": "SiteBuilder",
+                "store_backend": {
+                    "class_name": "TupleFilesystemStoreBackend",
+                    "base_directory": wanted,
+                },
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            },
+        )
+    if "local_site" in (context.variables.data_docs_sites or {}):
+        context.delete_data_docs_site("local_site")  # one site, where the reports live
+
+
+@contextmanager
+def gx_session(paths: Paths) -> Iterator[gx.data_context.FileDataContext]:
+    """A configured file context, held under a lock for the duration of the block."""
+    enable_duckdb_persisted_connection()
+    # GX logs every metric it computes at INFO; we report results ourselves.
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    root = context_root(paths)
+    root.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(root / ".gx.lock"), timeout=600):
+        context = gx.get_context(mode="file", project_root_dir=str(root))
+        _configure(context, paths)
+        yield context
+
+
+def close_datasource(datasource) -> None:
+    """Release every DuckDB connection GX holds for ``datasource``.
+
+    GX keeps two engines per SQL data source: one for connection tests and asset
+    metadata (``_engine``) and one inside its execution engine, which with the shim
+    keeps a persisted connection. DuckDB refuses to open the same file read-write in
+    this process while a read-only connection is alive, and publish needs that.
+    """
+    engine = getattr(datasource, "_execution_engine", None)
+    if engine is not None:
+        conn = getattr(engine, "_connection", None)
+        if conn is not None:
+            conn.close()
+            engine._connection = None
+        engine.engine.dispose()
+        datasource._execution_engine = None
+    sa_engine = getattr(datasource, "_engine", None)
+    if sa_engine is not None:
+        sa_engine.dispose()
+        datasource._engine = None
+
+
+def build_data_docs(paths: Paths) -> Path:
+    """Rebuild the Data Docs site; returns its index.html."""
+    with gx_session(paths) as context:
+        context.build_data_docs(site_names=[SITE_NAME])
+    return data_docs_dir(paths) / "index.html"

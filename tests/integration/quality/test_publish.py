@@ -1,0 +1,126 @@
+"""Write–audit–publish through the real ``yecai`` CLI on hand-made warehouses.
+
+A failed blocking check must leave published.duckdb byte-identical and exit non-zero
+naming the check; --force needs --reason and is recorded; every version reads back.
+"""
+
+import hashlib
+import os
+import subprocess
+import sys
+
+import duckdb
+import pytest
+import quality_fixtures as qf
+
+from quality.publish import audit_and_publish, list_versions, read_publish_log, version_path
+from quality.runner import run_layer
+from yecai.errors import YecaiError
+from yecai.settings import Paths
+
+pytestmark = pytest.mark.integration
+
+
+def _yecai(home, *args):
+    env = {**os.environ, "YECAI_HOME": str(home), "USER": "auditor-test", "COLUMNS": "200"}
+    return subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+
+
+def _sha(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _count(db, sql):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_write_audit_publish_end_to_end(tmp_path, monkeypatch):
+    monkeypatch.setenv("YECAI_HOME", str(tmp_path))
+    monkeypatch.setenv("USER", "auditor-test")
+    paths = Paths(home=tmp_path)
+    qf.build_good_warehouse(paths.build_db)
+
+    # 1. a clean build publishes (library call, as Dagster would make it)
+    first = audit_and_publish(paths, run_id="run-1")
+    assert first.published and not first.forced and first.blocking_failures == []
+    assert paths.published_db.exists()
+    v1 = first.version
+    assert _count(paths.published_db, "select count(*) from finance.gl_lines") == [(8,)]
+    log = _count(
+        paths.published_db, "select version, who, forced, inputs from governance.publish_log"
+    )
+    assert log == [(v1, "auditor-test", False, ["b1", "b2"])]
+    hist = _count(
+        paths.published_db, "select count(*) from governance.quality_results where run_id = 'run-1'"
+    )
+    assert hist[0][0] == len(first.results)
+    before = _sha(paths.published_db)
+
+    # 2. an unbalanced voucher blocks: exit 1, the check is named, published file untouched
+    qf.execute(
+        paths.build_db,
+        "insert into finance.gl_lines values ('V9','E1','2024-02','1001',9.99,0,'erp','DOC9','b1',false)",
+    )
+    blocked = _yecai(tmp_path, "publish")
+    assert blocked.returncode == 1, blocked.stdout + blocked.stderr
+    assert "voucher_balanced" in blocked.stdout and "V9" in blocked.stdout
+    assert _sha(paths.published_db) == before
+    assert [v.version for v in list_versions(paths)] == [v1]
+    assert read_publish_log(paths)[-1]["status"] == "blocked"
+    assert "finance.gl_lines/voucher_balanced" in read_publish_log(paths)[-1]["failed_checks"]
+
+    # 3. --force without a reason is refused (exit 2, says what to do), nothing changes
+    no_reason = _yecai(tmp_path, "publish", "--force")
+    assert no_reason.returncode == 2 and "--reason" in no_reason.stderr
+    assert _sha(paths.published_db) == before
+
+    # 4. --force with a reason publishes and records who and why
+    forced = _yecai(tmp_path, "publish", "--force", "--reason", "CFO sign-off, fix in May")
+    assert forced.returncode == 0, forced.stdout + forced.stderr
+    versions = list_versions(paths)
+    assert len(versions) == 2
+    v2 = versions[-1]
+    assert (v2.forced, v2.reason, v2.who) == (True, "CFO sign-off, fix in May", "auditor-test")
+    assert _count(paths.published_db, "select count(*) from finance.gl_lines") == [(9,)]
+    assert _count(
+        paths.published_db,
+        f"select forced, reason from governance.publish_log where version = '{v2.version}'",
+    ) == [(True, "CFO sign-off, fix in May")]
+
+    # 5. each version can be read again, as of its publish
+    assert _count(version_path(paths, v1), "select count(*) from finance.gl_lines") == [(8,)]
+    assert _count(version_path(paths, "latest"), "select count(*) from finance.gl_lines") == [(9,)]
+    with pytest.raises(YecaiError, match="no published version"):
+        version_path(paths, "v1999")
+
+    # 6. yecai info --versions lists both
+    info = _yecai(tmp_path, "info", "--versions", "--json")
+    assert info.returncode == 0
+    assert v1 in info.stdout and v2.version in info.stdout
+
+
+def test_publish_without_a_build_says_what_to_do(tmp_path):
+    out = _yecai(tmp_path, "publish")
+    assert out.returncode == 2
+    assert "nothing to publish" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_report_quality_writes_scorecard_and_data_docs(tmp_path):
+    paths = Paths(home=tmp_path)
+    qf.build_good_warehouse(paths.build_db)
+    assert all(r.success for r in run_layer(paths, "marts", build_docs=False))
+    out = _yecai(tmp_path, "report", "quality")
+    assert out.returncode == 0, out.stderr
+    html = (paths.reports / "scorecard.html").read_text(encoding="utf-8")
+    assert "voucher_balanced" not in html.split('id="failing"')[1].split("</section>")[0]
+    assert (paths.reports / "data_docs" / "index.html").exists()
