@@ -18,9 +18,9 @@ install: $(UV)  ## create .venv from uv.lock (exact versions)
 	$(UV) sync --frozen
 
 browser-deps:  ## Debian's Chromium for the browser tests (no tool may download its own browser here)
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi wqy; then \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver fonts-wqy-zenhei; \
 	fi
 
 dbt-parse: install  ## write dbt_project/target/manifest.json, which the Dagster definitions load
