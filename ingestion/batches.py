@@ -1,0 +1,89 @@
+"""Batch identity and the batch records in ``lake/_meta/batches/<batch_id>.json``.
+
+One record per attempted batch, whatever its status (docs/interfaces.md). Records are
+written with a temp file + rename so a reader never sees half a JSON document.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from yecai.settings import Paths
+
+STATUSES = ("succeeded", "failed", "no_change")
+
+
+@dataclass
+class BatchResult:
+    """The batch record's fields (docs/interfaces.md) plus a few that explain the counts."""
+
+    batch_id: str
+    source: str
+    entity: str
+    started_at: str
+    finished_at: str
+    status: str
+    rows_read: int
+    rows_landed: int
+    rows_quarantined: int
+    watermark: str | None
+    message: str
+    # Extras. rows_read counts records that entered the batch: new or changed source rows
+    # plus tombstones for detected deletes. Rows re-read inside the look-back window that
+    # match their latest landed version are *not* read into the batch; they are counted here.
+    rows_unchanged: int = 0
+    rows_deleted: int = 0
+    added_columns: list[str] = field(default_factory=list)
+    source_file: str | None = None
+    source_file_sha256: str | None = None
+
+    def check_counts(self) -> None:
+        """rows_read = rows_landed + rows_quarantined, always (the raw zone's promise)."""
+        if self.rows_read != self.rows_landed + self.rows_quarantined:
+            raise AssertionError(
+                f"batch {self.batch_id}: rows_read {self.rows_read} != landed "
+                f"{self.rows_landed} + quarantined {self.rows_quarantined}"
+            )
+
+
+def new_batch_id(source: str, entity: str, now: datetime | None = None) -> str:
+    """Sortable id: ``YYYYMMDDTHHMMSSffffffZ-<source>-<entity>``."""
+    now = (now or datetime.now(UTC)).astimezone(UTC)
+    return f"{now:%Y%m%dT%H%M%S%f}Z-{source}-{entity}"
+
+
+def utc_now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def batches_dir(paths: Paths) -> Path:
+    return paths.lake_meta / "batches"
+
+
+def write_batch_record(paths: Paths, result: BatchResult) -> Path:
+    result.check_counts()
+    if result.status not in STATUSES:
+        raise ValueError(f"unknown batch status {result.status!r}")
+    folder = batches_dir(paths)
+    folder.mkdir(parents=True, exist_ok=True)
+    final = folder / f"{result.batch_id}.json"
+    write_json_atomic(final, asdict(result))
+    return final
+
+
+def read_batch_records(paths: Paths) -> list[dict]:
+    """Every batch record, oldest first (batch ids sort by time)."""
+    folder = batches_dir(paths)
+    if not folder.is_dir():
+        return []
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))]
+
+
+def write_json_atomic(path: Path, data: dict) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    os.replace(tmp, path)

@@ -1,0 +1,255 @@
+"""File exports (HR): CSV in GBK / UTF-8 / UTF-8 BOM, and XLSX the way HR systems save it.
+
+XLSX quirks handled here: title rows above the header, a two-row header with merged
+group cells (flattened to one name per column), and a totals row (合计) at the bottom,
+which is dropped and recorded — never silently. Anything unreadable (truncated, wrong
+encoding, broken zip) is a ``YecaiError`` naming the file, so the batch fails cleanly.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from ingestion.contract import Contract
+from ingestion.encoding import detect_encoding
+from yecai.errors import YecaiError
+
+TOTALS_LABELS = ("合计", "总计", "小计", "total", "totals", "grand total")
+HEADER_SCAN_ROWS = 10
+SHEET_ROW_BASE = 100_000
+
+
+@dataclass
+class FileTable:
+    """An export read into text: its header and its data rows with their row numbers."""
+
+    header: list[str]
+    rows: list[tuple[int, list[str | None]]]
+    encoding: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def known_headers(contract: Contract) -> set[str]:
+    return set(contract.header_map) | set(contract.column_names)
+
+
+def find_header(grid: list[list[str | None]], known: set[str]) -> tuple[int, bool]:
+    """(index of the header row, whether the row below it is a second header row).
+
+    The header is the first row (within the first few) where most filled cells are known
+    column names; a title row above it has none. If the next row also holds known names,
+    the header spans two rows (group labels above, column names below).
+    """
+
+    def score(row: list[str | None]) -> tuple[int, int]:
+        filled = [c.strip() for c in row if c not in (None, "") and c.strip()]
+        return sum(1 for c in filled if c in known), len(filled)
+
+    for i, row in enumerate(grid[:HEADER_SCAN_ROWS]):
+        hits, filled = score(row)
+        if hits and hits * 2 >= filled:
+            if i > 0 and score(grid[i - 1])[0] > 0:
+                # The row above names some columns too: it is the group row of a two-row
+                # header (group labels merged across, single columns merged down).
+                return i - 1, True
+            two_rows = False
+            if i + 1 < len(grid):
+                next_hits, next_filled = score(grid[i + 1])
+                two_rows = next_hits > 0 and next_hits * 2 >= next_filled
+            return i, two_rows
+    return 0, False
+
+
+def flatten_header(top: list[str | None], bottom: list[str | None] | None) -> list[str]:
+    """One name per column: the lower (more specific) header cell where it has one."""
+    names = []
+    for i, t in enumerate(top):
+        b = bottom[i] if bottom is not None and i < len(bottom) else None
+        name = (b or t or "").strip() if isinstance(b or t, str) else str(b or t or "")
+        names.append(name or f"column_{i + 1}")
+    seen: dict[str, int] = {}
+    unique = []
+    for n in names:
+        seen[n] = seen.get(n, 0) + 1
+        unique.append(n if seen[n] == 1 else f"{n}_{seen[n]}")
+    return unique
+
+
+def is_totals_row(row: list[str | None]) -> bool:
+    """A summary row: one of its first cells says 合计 / 总计 / Total."""
+    return any(c and c.strip().replace(" ", "").lower() in TOTALS_LABELS for c in row[:3])
+
+
+def is_blank(row: list[str | None]) -> bool:
+    return all(c is None or str(c).strip() == "" for c in row)
+
+
+def shape_table(
+    grid: list[list[str | None]], row_numbers: list[int], contract: Contract, name: str
+) -> FileTable:
+    """Header found and flattened, blank and totals rows dropped (and recorded)."""
+    if not grid:
+        raise YecaiError(f"{name}: the file is empty", "export the file again")
+    h, two_rows = find_header(grid, known_headers(contract))
+    header = flatten_header(grid[h], grid[h + 1] if two_rows else None)
+    table = FileTable(header=header, rows=[])
+    first_data = h + (2 if two_rows else 1)
+    if h:
+        table.notes.append(f"{h} title row(s) above the header skipped")
+    blanks = 0
+    for row, number in zip(grid[first_data:], row_numbers[first_data:], strict=True):
+        if is_blank(row):
+            blanks += 1
+            continue
+        if is_totals_row(row):
+            table.notes.append(f"row {number}: totals row dropped ({_preview(row)})")
+            continue
+        if len(row) > len(header) and not is_blank(row[len(header) :]):
+            raise YecaiError(
+                f"{name}, row {number}: {len(row)} values but the header has {len(header)} columns",
+                "check the export (a value with an unquoted separator?) and export again",
+            )
+        if len(row) < len(header):
+            raise YecaiError(
+                f"{name}, row {number}: only {len(row)} of {len(header)} columns "
+                "(the file is truncated or the row is broken)",
+                "copy or export the file again, completely",
+            )
+        table.rows.append((number, [c if c != "" else None for c in row[: len(header)]]))
+    if blanks:
+        table.notes.append(f"{blanks} blank row(s) skipped")
+    return table
+
+
+def _preview(row: list[str | None]) -> str:
+    return ", ".join(c for c in row if c)[:80]
+
+
+def read_csv_export(path: Path, contract: Contract) -> FileTable:
+    data = path.read_bytes()
+    encoding = detect_encoding(data, path.name)
+    text = data.decode(encoding)
+    if text and not text.endswith(("\n", "\r")):
+        # Exports end every line with a line break; one that stops mid-line was cut off,
+        # and its last value may be cut short without any other sign.
+        raise YecaiError(
+            f"{path.name}: the file does not end with a line break, so its last row "
+            f"({text.rsplit(chr(10), 1)[-1][:60]!r}) may be cut short: the file looks truncated",
+            "copy or export the file again, completely (if it is complete, add a final line break)",
+        )
+    try:
+        grid = [row for row in csv.reader(io.StringIO(text, newline=""), strict=True)]
+    except csv.Error as exc:
+        raise YecaiError(
+            f"{path.name}: not a readable CSV: {exc}", "export it again as CSV"
+        ) from exc
+    grid = [[c.strip() if c is not None else None for c in row] for row in grid]
+    table = shape_table(grid, list(range(1, len(grid) + 1)), contract, path.name)
+    table.encoding = encoding
+    return table
+
+
+def cell_text(value) -> str | None:
+    """An XLSX cell value as the text a CSV export would have held."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        if value.time() == datetime.min.time():
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        # Excel stores numbers as doubles; the shortest repr round-trips the typed value.
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, int | Decimal):
+        return str(value)
+    return str(value).strip()
+
+
+def read_xlsx_export(path: Path, contract: Contract) -> FileTable:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise YecaiError(
+            f"{path.name}: not a readable XLSX workbook ({type(exc).__name__}: {exc}); "
+            "it may be truncated",
+            "copy or export the file again, completely",
+        ) from exc
+    combined: FileTable | None = None
+    for index, ws in enumerate(wb.worksheets, start=1):
+        grid, numbers = _sheet_grid(ws)
+        if not any(not is_blank(g) for g in grid):
+            continue
+        # Row numbers say where a row came from: sheet number × 100000 + its Excel row.
+        numbers = [index * SHEET_ROW_BASE + n for n in numbers]
+        table = shape_table(grid, numbers, contract, f"{path.name}, sheet {ws.title}")
+        table.notes = [f"sheet {ws.title}: {n}" for n in table.notes]
+        if combined is None:
+            combined = table
+            continue
+        if table.header != combined.header:
+            raise YecaiError(
+                f"{path.name}: sheet {ws.title} has columns {table.header}, "
+                f"but the first sheet has {combined.header}",
+                "export every sheet with the same columns, or split the workbook",
+            )
+        combined.rows.extend(table.rows)
+        combined.notes.extend(table.notes)
+    if combined is None:
+        raise YecaiError(f"{path.name}: every sheet is empty", "export the file again")
+    return combined
+
+
+def _sheet_grid(ws) -> tuple[list[list[str | None]], list[int]]:
+    """A worksheet as text cells, merged ranges filled with their top-left value."""
+    fills = {}
+    for rng in list(ws.merged_cells.ranges):
+        value = ws.cell(rng.min_row, rng.min_col).value
+        for r in range(rng.min_row, rng.max_row + 1):
+            for c in range(rng.min_col, rng.max_col + 1):
+                fills[(r, c)] = value
+    grid: list[list[str | None]] = []
+    numbers: list[int] = []
+    for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        values = [cell_text(fills.get((r, c), v)) for c, v in enumerate(row, start=1)]
+        while values and values[-1] is None:
+            values.pop()
+        grid.append(values)
+        numbers.append(r)
+    width = max((len(g) for g in grid), default=0)
+    return [g + [None] * (width - len(g)) for g in grid], numbers
+
+
+def filename_fields(path: Path, contract: Contract) -> dict[str, str]:
+    """Values the file name carries (e.g. the period), per the contract's filename_fields."""
+    out = {}
+    for column, pattern in contract.filename_fields.items():
+        match = re.search(pattern, path.name)
+        if match is None:
+            raise YecaiError(
+                f"{path.name}: the name does not contain {column} (expected to match {pattern!r})",
+                "rename the file the way the HR system names its exports",
+            )
+        out[column] = match.group(1)
+    return out
+
+
+def read_export(path: Path, contract: Contract) -> FileTable:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return read_csv_export(path, contract)
+    if suffix in (".xlsx", ".xlsm"):
+        return read_xlsx_export(path, contract)
+    raise YecaiError(f"{path.name}: unsupported file type {suffix!r}", "export as .csv or .xlsx")

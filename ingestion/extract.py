@@ -1,0 +1,133 @@
+"""Fill the batch's ``extract`` table from each kind of source (thin I/O around connectors)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from ingestion.config import EntityConfig, SourceConfig
+from ingestion.connectors import files as files_conn
+from ingestion.connectors import rest as rest_conn
+from ingestion.connectors import sql as sql_conn
+from ingestion.contract import Contract
+from ingestion.validation import match_columns
+
+
+def _cursor(contract: Contract, entity: EntityConfig) -> str | None:
+    return entity.cursor or contract.cursor
+
+
+def extract_from_sql(
+    con: duckdb.DuckDBPyConnection,
+    source: SourceConfig,
+    entity: EntityConfig,
+    contract: Contract,
+    watermark: str | None,
+) -> tuple[str | None, list[str]]:
+    """Rows changed since the watermark (minus look-back) → ``extract``; key set → ``source_keys``.
+
+    Returns (name of the key-set table or None, notes).
+    """
+    sql_conn.attach(con, source.url(), source.name)
+    try:
+        ref = sql_conn.table_ref(con, entity.target, source.name)
+        types = sql_conn.column_types(con, ref)
+        mapping = match_columns(list(types), contract)
+        cursor = _cursor(contract, entity)
+        cursor_src = mapping.get(cursor) if cursor else None
+        ctype = contract.column(cursor).type if cursor in contract.column_names else None
+        bound = sql_conn.lower_bound(watermark, ctype or "", source.lookback_days)
+        con.execute(
+            "create or replace temp table extract as "
+            + sql_conn.extract_sql(ref, cursor_src, types.get(cursor_src or ""), bound, ctype)
+        )
+        keys_table = None
+        if entity.detect_deletes and all(k in mapping for k in contract.primary_key):
+            con.execute(
+                "create or replace temp table source_keys as "
+                + sql_conn.source_keys_sql(
+                    ref,
+                    [mapping[k] for k in contract.primary_key],
+                    [contract.column(k).type for k in contract.primary_key],
+                )
+            )
+            keys_table = "source_keys"
+        notes = (
+            [] if bound is None else [f"read rows with {cursor} ≥ {bound} (watermark − look-back)"]
+        )
+        return keys_table, notes
+    finally:
+        con.execute(f"detach {sql_conn.SOURCE_ALIAS}")
+
+
+def load_text_rows(
+    con: duckdb.DuckDBPyConnection,
+    header: list[str],
+    rows: list[tuple[int, list[str | None]]],
+    deleted: list[bool] | None = None,
+) -> None:
+    """Text rows (from an API or a file) → ``extract`` with every column as varchar."""
+    columns = {name: [r[1][i] for r in rows] for i, name in enumerate(header)}
+    columns["_row_number"] = [r[0] for r in rows]
+    columns["_src_deleted"] = deleted if deleted is not None else [False] * len(rows)
+    schema = pa.schema(
+        [pa.field(n, pa.string()) for n in header]
+        + [pa.field("_row_number", pa.int64()), pa.field("_src_deleted", pa.bool_())]
+    )
+    table = pa.table(columns, schema=schema)
+    con.register("extract_arrow", table)
+    con.execute("create or replace temp table extract as select * from extract_arrow")
+    con.unregister("extract_arrow")
+
+
+def extract_from_rest(
+    con: duckdb.DuckDBPyConnection,
+    source: SourceConfig,
+    entity: EntityConfig,
+    contract: Contract,
+    watermark: str | None,
+    on_rows: Callable[[int], None] | None = None,
+) -> tuple[None, list[str]]:
+    """Records changed since the watermark (minus look-back) → ``extract``."""
+    since = sql_conn.lower_bound(watermark, "timestamp", source.lookback_days)
+    since_iso = since.replace(" ", "T") + "Z" if since else None
+    header: list[str] = []
+    rows: list[tuple[int, list[str | None]]] = []
+    deleted: list[bool] = []
+    records = list(
+        rest_conn.fetch_records(
+            source.url(), entity.target, source.token(), since_iso, on_page=on_rows
+        )
+    )
+    for rec in records:
+        for key in rec:
+            if key != rest_conn.DELETED_FIELD and key not in header:
+                header.append(key)
+    if not records:
+        header = contract.column_names
+    for n, rec in enumerate(records, start=1):
+        rows.append((n, [rest_conn.to_text(rec.get(k)) for k in header]))
+        deleted.append(rec.get(rest_conn.DELETED_FIELD) is True)
+    load_text_rows(con, header, rows, deleted)
+    notes = [f"read records updated since {since_iso}"] if since_iso else []
+    return None, notes
+
+
+def extract_from_file(
+    con: duckdb.DuckDBPyConnection, path: Path, contract: Contract
+) -> tuple[None, list[str]]:
+    """One export file → ``extract``; its quirks handled are returned as notes."""
+    table = files_conn.read_export(path, contract)
+    header, rows = table.header, table.rows
+    for column, value in files_conn.filename_fields(path, contract).items():
+        if column not in header:
+            header = [*header, column]
+            rows = [(n, [*vals, value]) for n, vals in rows]
+    load_text_rows(con, header, rows)
+    notes = list(table.notes)
+    if table.encoding:
+        notes.insert(0, f"{path.name}: encoding {table.encoding}")
+    return None, notes

@@ -1,0 +1,354 @@
+"""One batch's work inside DuckDB, whatever the connector: validate, classify, write.
+
+Input is a table ``extract`` holding the rows a connector read, with the source's own
+column names plus ``_row_number`` (position in the read) and ``_src_deleted`` (the source
+said the record is deleted). Output is the staged batch: raw Parquet, quarantine Parquet
+and the counts for the manifest and batch record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from ingestion.contract import Contract
+from ingestion.duck import ident, sql_str
+from ingestion.lake import load_latest_rows, load_latest_versions
+from ingestion.landing import Stage
+from ingestion.validation import (
+    detect_drift,
+    duplicate_rank_sql,
+    kept_row_sql,
+    match_columns,
+    row_hash_sql,
+    source_pk_sql,
+    typed_select_sql,
+)
+from yecai.errors import YecaiError
+
+META_INPUT = ("_row_number", "_src_deleted")
+
+
+@dataclass
+class Outcome:
+    rows_read: int = 0
+    rows_landed: int = 0
+    rows_quarantined: int = 0
+    rows_unchanged: int = 0
+    rows_deleted: int = 0
+    watermark: str | None = None
+    added_columns: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    raw_files: list[Path] = field(default_factory=list)
+    quarantine_files: list[Path] = field(default_factory=list)
+    schema: list[dict] = field(default_factory=list)
+    reasons: dict[str, int] = field(default_factory=dict)
+    drift: list[dict] = field(default_factory=list)
+    # Rows landed with a missing reference: reason → their _source_pk values.
+    warnings: dict[str, list[str]] = field(default_factory=dict)
+
+
+def extract_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
+    cols = [r[0] for r in con.execute("describe extract").fetchall()]
+    return [c for c in cols if c not in META_INPUT]
+
+
+def process_batch(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    paths,
+    contract: Contract,
+    batch_id: str,
+    extracted_at: datetime,
+    stage: Stage,
+    previous_watermark: str | None,
+    source_keys_table: str | None = None,
+    dedupe_quarantine: bool = True,
+) -> Outcome:
+    """Validate ``extract`` against ``contract`` and stage what lands and what is quarantined."""
+    out = Outcome()
+    source_columns = extract_columns(con)
+    drift = detect_drift(source_columns, contract, ignore=set())
+    mapping = match_columns(source_columns, contract)
+    out.added_columns = list(drift.added)
+    if drift.missing and contract.on_drift == "fail_batch":
+        raise YecaiError(
+            f"schema drift in {contract.source}.{contract.entity}: {drift.describe(contract)}",
+            "update the contract (ingestion/contracts/"
+            f"{contract.source}/{contract.entity}.yml) or fix the source, then run again",
+        )
+    out.drift = [c.as_dict() for c in drift.changes]
+
+    con.execute(
+        "create or replace temp table typed as "
+        + typed_select_sql(contract, mapping, drift.added, "extract")
+    )
+    # Each step's table replaces the one before it: keep one copy of a big batch, not four.
+    con.execute("drop table extract")
+    _check_retyped(con, contract, mapping, out)
+    _check_text_numbers(con, contract, mapping, out)
+
+    business = contract.column_names + list(drift.added)
+    raw_cols = [f"_raw_{i}" for i in range(len(contract.columns))]
+    pk_idx = [contract.column_names.index(k) for k in contract.primary_key]
+    raw_pk = (
+        ident(raw_cols[pk_idx[0]])
+        if len(pk_idx) == 1
+        # a blank part stays visible as an empty slot: '|2025-03', not '2025-03'
+        else " || '|' || ".join(f"coalesce({ident(raw_cols[i])}, '')" for i in pk_idx)
+    )
+    raw_hash = row_hash_sql(raw_cols + list(drift.added))
+    # Clean rows are ranked by key (duplicates), broken rows by content (repeats); each
+    # window sorts only its own rows, and both are usually far fewer than all.
+    con.execute(
+        f"""
+        create or replace temp table checked as
+        with clean as (
+            select *,
+                {source_pk_sql(contract)} as _source_pk,
+                {raw_pk} as _raw_pk,
+                {row_hash_sql(business)} as _row_hash,
+                {duplicate_rank_sql(contract)} as _rank,
+                {kept_row_sql(contract)} as _first
+            from typed where len(_reasons) = 0
+        ),
+        broken_hashed as (
+            select *,
+                {source_pk_sql(contract)} as _source_pk,
+                {raw_pk} as _raw_pk,
+                null::varchar as _row_hash,
+                {raw_hash} as _raw_hash
+            from typed where len(_reasons) > 0
+        ),
+        broken as (
+            select *,
+                row_number() over (partition by _raw_hash order by _row_number) as _rank,
+                min(_row_number) over (partition by _raw_hash) as _first
+            from broken_hashed
+        )
+        select * exclude (_reasons, _rank, _first),
+            case when _rank > 1
+                 then ['duplicate primary key within the batch (row ' || _first || ' kept)']
+                 else _reasons end as _reasons,
+            -- only the copies that go to quarantine need the hash of their raw text
+            case when _rank > 1 then {raw_hash} end as _raw_hash
+        from clean
+        union all by name
+        select * exclude (_reasons, _rank, _first),
+            case when _rank > 1
+                 then list_append(_reasons, 'duplicate row within the batch (same as row '
+                                  || _first || ')')
+                 else _reasons end as _reasons
+        from broken
+        """
+    )
+    con.execute("drop table typed")
+    load_latest_versions(con, paths, contract.source, contract.entity)
+
+    # Clean rows: land unless the lake's latest version of the key is this very row.
+    con.execute(
+        """
+        create or replace temp table to_land as
+        select c.* from checked c
+        left join lake_latest l on l._source_pk = c._source_pk
+        where len(c._reasons) = 0
+          and (l._source_pk is null or l._row_hash <> c._row_hash
+               or l._is_deleted <> c._src_deleted)
+        """
+    )
+    # Broken rows: quarantine unless this exact row was already quarantined since the
+    # key last landed (a look-back re-read must not count the same defect twice).
+    # Files are never re-read, so each file's defects count afresh (dedupe_quarantine off).
+    seen_filter = (
+        """
+          and not exists (
+              select 1 from quarantine_seen q
+              where q._source_pk is not distinct from c._raw_pk and q._row_hash = c._raw_hash
+                and (l._batch_id is null or q._batch_id >= l._batch_id))"""
+        if dedupe_quarantine
+        else ""
+    )
+    con.execute(
+        f"""
+        create or replace temp table to_quarantine as
+        select c.* from checked c
+        left join lake_latest l on l._source_pk = c._raw_pk
+        where len(c._reasons) > 0 {seen_filter}
+        """
+    )
+    out.warnings = _warnings(con, contract, mapping)
+    total = con.execute("select count(*) from checked").fetchone()[0]
+    landed_rows = con.execute("select count(*) from to_land").fetchone()[0]
+    quarantined = con.execute("select count(*) from to_quarantine").fetchone()[0]
+    out.rows_unchanged = total - landed_rows - quarantined
+    out.watermark = _watermark(con, contract, previous_watermark)
+    con.execute("drop table checked")
+
+    tombstones = _tombstones(con, paths, contract, source_keys_table)
+    out.rows_deleted = tombstones
+    out.rows_landed = landed_rows + tombstones
+    out.rows_quarantined = quarantined
+    out.rows_read = landed_rows + quarantined + tombstones
+    if out.rows_read == 0:
+        return out
+
+    ts = extracted_at.strftime("%Y-%m-%d %H:%M:%S.%f")
+    meta = (
+        f"'{sql_str(contract.source)}' as _source_system, _source_pk, "
+        f"'{sql_str(batch_id)}' as _batch_id, timestamp '{ts}' as _extracted_at, "
+        "_row_hash, _is_deleted"
+    )
+    cols = ", ".join(ident(c) for c in business)
+    union = f"select {cols}, _source_pk, _row_hash, _src_deleted as _is_deleted from to_land"
+    if tombstones:
+        fill = ", ".join(
+            ident(c) if c in _columns(con, "deleted_latest") else f"null as {ident(c)}"
+            for c in business
+        )
+        union += (
+            f" union all select {fill}, _source_pk, _row_hash, true as _is_deleted "
+            "from deleted_latest where _source_pk in (select _source_pk from gone)"
+        )
+    if out.rows_landed:
+        raw_file = stage.raw / "part-0.parquet"
+        con.execute(
+            f"copy (select {cols}, {meta} from ({union}) order by _source_pk) "
+            f"to '{sql_str(str(raw_file))}' (format parquet, compression zstd)"
+        )
+        out.raw_files.append(raw_file)
+        out.schema = [
+            {"name": r[0], "type": r[1]}
+            for r in con.execute(f"describe select * from '{sql_str(str(raw_file))}'").fetchall()
+        ]
+    if quarantined:
+        q_file = stage.quarantine / "part-0.parquet"
+        q_cols = [
+            f"{ident(raw_cols[i])} as {ident(name)}" for i, name in enumerate(contract.column_names)
+        ] + [f"cast({ident(c)} as varchar) as {ident(c)}" for c in drift.added]
+        con.execute(
+            f"copy (select {', '.join(q_cols)}, array_to_string(_reasons, '; ') as _reason, "
+            f"_raw_pk as _source_pk, '{sql_str(batch_id)}' as _batch_id, _row_number, "
+            f"_raw_hash as _row_hash from to_quarantine order by _row_number) "
+            f"to '{sql_str(str(q_file))}' (format parquet, compression zstd)"
+        )
+        out.quarantine_files.append(q_file)
+        out.reasons = _reason_counts(con)
+    return out
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    return {r[0] for r in con.execute(f"describe {table}").fetchall()}
+
+
+def _tombstones(con, paths, contract: Contract, source_keys_table: str | None) -> int:
+    """Keys live in the lake but gone from the source's current key set → tombstone rows."""
+    if source_keys_table is None:
+        return 0
+    con.execute(
+        f"""
+        create or replace temp table gone as
+        select l._source_pk from lake_latest l
+        where not l._is_deleted
+          -- an anti-join, not NOT IN: a NULL key at the source must not hide every delete
+          and not exists (select 1 from {source_keys_table} k where k._source_pk = l._source_pk)
+        """
+    )
+    count = con.execute("select count(*) from gone").fetchone()[0]
+    if count:
+        load_latest_rows(con, paths, contract.source, contract.entity, "gone")
+    return count
+
+
+def _watermark(con, contract: Contract, previous: str | None) -> str | None:
+    """Greatest cursor value read (landed or quarantined), never below the previous one."""
+    if not contract.cursor:
+        return previous
+    ctype = contract.column(contract.cursor).type
+    prev_sql = f"try_cast('{sql_str(previous)}' as {ctype})" if previous else f"null::{ctype}"
+    value = con.execute(
+        f"select cast(greatest(max({ident(contract.cursor)}), {prev_sql}) as varchar) from checked"
+    ).fetchone()[0]
+    return value if value is not None else previous
+
+
+def _check_retyped(con, contract: Contract, mapping: dict[str, str], out: Outcome) -> None:
+    """A contract column none of whose (2+) values cast any more has been retyped at source."""
+    for col in contract.columns:
+        if col.type == "varchar" or col.name not in mapping:
+            continue
+        i = contract.column_names.index(col.name)
+        nonnull, typed = con.execute(
+            f"select count(nullif(trim({ident(f'_raw_{i}')}), '')), count({ident(col.name)}) "
+            "from typed"
+        ).fetchone()
+        if nonnull >= 2 and typed == 0:
+            problem = (
+                f"schema drift in {contract.source}.{contract.entity}: column {col.name} "
+                f"no longer holds {col.type} values (none of {nonnull} values cast)"
+            )
+            if contract.on_drift == "fail_batch":
+                raise YecaiError(problem, "update the contract's type or fix the source")
+            out.drift.append(
+                {
+                    "change": "retyped",
+                    "columns": [col.name],
+                    "detail": problem + "; rows quarantined",
+                }
+            )
+
+
+def _warnings(con, contract: Contract, mapping: dict[str, str]) -> dict[str, list[str]]:
+    """Landed rows whose warn_if_null column is blank: reason → keys (a missing reference)."""
+    out = {}
+    for col in contract.columns:
+        if not col.warn_if_null:
+            continue
+        blank = f"nullif(trim(cast({ident(col.name)} as varchar)), '') is null"
+        keys = [
+            r[0]
+            for r in con.execute(
+                f"select _source_pk from to_land where {blank} order by _source_pk"
+            ).fetchall()
+        ]
+        if keys:
+            out[f"missing reference: {col.name} is empty"] = keys
+    return out
+
+
+def _check_text_numbers(con, contract: Contract, mapping: dict[str, str], out: Outcome) -> None:
+    """Numbers that arrive as text with thousands separators: read, and reported as a retype."""
+    from ingestion.validation import THOUSANDS_RE, DriftChange
+
+    hits = []
+    for i, col in enumerate(contract.columns):
+        if col.type == "varchar" or col.name not in mapping:
+            continue
+        n = con.execute(
+            f"select count(*) from typed where regexp_matches(trim({ident(f'_raw_{i}')}), "
+            f"'{THOUSANDS_RE}')"
+        ).fetchone()[0]
+        if n:
+            hits.append(col.name)
+    if hits:
+        out.drift.append(
+            DriftChange(
+                "retyped",
+                tuple(hits),
+                f"column(s) {', '.join(hits)} arrive as text with thousands separators "
+                "(e.g. '12,345.60'); read as numbers",
+            ).as_dict()
+        )
+
+
+def _reason_counts(con) -> dict[str, int]:
+    rows = con.execute(
+        """
+        select regexp_replace(r, '''.*''', '''…''') as reason, count(*)
+        from (select unnest(_reasons) as r from to_quarantine)
+        group by 1 order by 2 desc
+        """
+    ).fetchall()
+    return {r: n for r, n in rows}

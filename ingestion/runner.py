@@ -1,0 +1,453 @@
+"""``ingest``: land every configured entity (or one source / entity) into the raw zone.
+
+Per entity, under its lock: tidy what a killed run left, read the watermark from the
+latest committed manifest, extract, validate, stage, rename into place, record the batch.
+A failing entity records a failed batch and the run moves on to the next one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import traceback
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+from filelock import Timeout
+
+from ingestion import duck
+from ingestion.batches import (
+    BatchResult,
+    new_batch_id,
+    read_batch_records,
+    utc_now_iso,
+    write_batch_record,
+)
+from ingestion.config import EntityConfig, SourceConfig, load_config
+from ingestion.connectors import SourceUnavailable
+from ingestion.contract import Contract, load_contract
+from ingestion.extract import extract_from_file, extract_from_rest, extract_from_sql
+from ingestion.lake import landed_file_checksums, latest_manifest
+from ingestion.landing import (
+    commit,
+    discard,
+    entity_lock,
+    new_stage,
+    recover,
+    sha256_file,
+    sha256_files,
+    write_manifest,
+)
+from ingestion.process import process_batch
+from yecai.errors import YecaiError
+from yecai.settings import Paths
+
+ProgressFn = Callable[[str, int, int | None], None]
+# Prefix of a failed batch's message when the whole source system could not be reached.
+UNAVAILABLE_MARK = "source unavailable: "
+LOCK_TIMEOUT_SECONDS = 600
+
+
+def ingest(
+    paths: Paths,
+    source: str | None = None,
+    entity: str | None = None,
+    full_refresh: bool = False,
+    on_progress: ProgressFn | None = None,
+) -> list[BatchResult]:
+    """Extract and land; one ``BatchResult`` per attempted batch (also written to _meta).
+
+    SQL and REST entities give one batch each; a files entity one per new file (or one
+    ``no_change``). ``on_progress(message, done, total)`` gets ``"<source>.<entity>: <phase>"``
+    messages. A whole files source also checks for files no contract claims (a failed record
+    for entity ``_unmatched_files``). Unknown ``source`` / ``entity`` raise ``YecaiError``;
+    everything else that goes wrong is a ``failed`` result with its message, not an exception.
+    """
+    config = load_config(paths)
+    results: list[BatchResult] = []
+    unavailable: dict[str, str] = {}
+    for src, ent in select_entities(config, source, entity):
+        if src.name in unavailable:
+            # Don't spend the retry budget again on every table of a system that is down.
+            results.append(
+                _failed(
+                    paths,
+                    src.name,
+                    ent.name,
+                    utc_now_iso(),
+                    _previous_watermark(paths, src.name, ent.name),
+                    YecaiError(f"not tried: {unavailable[src.name]}"),
+                )
+            )
+            _report(on_progress, f"{src.name}.{ent.name}: not tried", 0, 0)
+            continue
+        batch = ingest_entity(paths, src, ent, full_refresh, on_progress)
+        results.extend(batch)
+        if any(r.status == "failed" and r.message.startswith(UNAVAILABLE_MARK) for r in batch):
+            unavailable[src.name] = batch[-1].message.removeprefix(UNAVAILABLE_MARK)
+    if entity is None:
+        for src in config.values():
+            if src.kind == "files" and source in (None, src.name):
+                results.extend(_report_unmatched_files(paths, src))
+    return results
+
+
+UNMATCHED_ENTITY = "_unmatched_files"
+
+
+def unmatched_files(source: SourceConfig) -> list[Path]:
+    """Files in a drop folder that no entity's contract claims: they would never be read."""
+    if source.path is None or not source.path.is_dir():
+        return []
+    patterns = []
+    for name in source.entities:
+        try:
+            contract = load_contract(source.name, name, source.contracts_root)
+        except YecaiError:
+            continue  # that entity already failed with its own message
+        patterns.append(contract.file_pattern or f"{name}*")
+    return sorted(
+        p
+        for p in source.path.iterdir()
+        if p.is_file()
+        and not p.name.startswith(".")
+        and not any(p.match(pattern) for pattern in patterns)
+    )
+
+
+def _report_unmatched_files(paths: Paths, source: SourceConfig) -> list[BatchResult]:
+    """A failed record naming files nobody reads, so a misnamed export is never lost quietly."""
+    strays = unmatched_files(source)
+    if not strays:
+        return []
+    names = ", ".join(p.name for p in strays[:20]) + (" …" if len(strays) > 20 else "")
+    return [
+        _failed(
+            paths,
+            source.name,
+            UNMATCHED_ENTITY,
+            utc_now_iso(),
+            None,
+            YecaiError(
+                f"{len(strays)} file(s) in {source.path} match no {source.name} contract and "
+                f"were not read: {names}",
+                "rename them the way the exports are named (see file_pattern in "
+                f"ingestion/contracts/{source.name}/), add a contract, or move them out",
+            ),
+        )
+    ]
+
+
+def _previous_watermark(paths: Paths, source: str, entity: str) -> str | None:
+    previous = latest_manifest(paths, source, entity)
+    return previous.get("watermark") if previous else None
+
+
+def select_entities(
+    config: dict[str, SourceConfig], source: str | None, entity: str | None
+) -> list[tuple[SourceConfig, EntityConfig]]:
+    """The (source, entity) pairs a run covers; unknown names are a user error."""
+    if source is not None and source not in config:
+        raise YecaiError(
+            f"unknown source {source!r}", f"use one of: {', '.join(config) or '(none configured)'}"
+        )
+    chosen = [config[source]] if source else list(config.values())
+    pairs = [(s, e) for s in chosen for e in s.entities.values() if entity in (None, e.name)]
+    if entity is not None and not pairs:
+        known = sorted({e for s in chosen for e in s.entities})
+        raise YecaiError(
+            f"unknown entity {entity!r}" + (f" in source {source!r}" if source else ""),
+            f"use one of: {', '.join(known)}",
+        )
+    return pairs
+
+
+def ingest_entity(
+    paths: Paths,
+    source: SourceConfig,
+    entity: EntityConfig,
+    full_refresh: bool = False,
+    on_progress: ProgressFn | None = None,
+) -> list[BatchResult]:
+    label = f"{source.name}.{entity.name}"
+    lock = entity_lock(paths, source.name, entity.name)
+    try:
+        lock.acquire(timeout=LOCK_TIMEOUT_SECONDS)
+    except Timeout:
+        return [
+            _failed(
+                paths,
+                source.name,
+                entity.name,
+                utc_now_iso(),
+                None,
+                YecaiError(
+                    f"{label}: another ingest of this entity has held its lock for "
+                    f"{LOCK_TIMEOUT_SECONDS}s",
+                    "wait for it to finish (or stop it), then run again",
+                ),
+            )
+        ]
+    try:
+        recover(paths, source.name, entity.name)
+        try:
+            contract = load_contract(source.name, entity.name, source.contracts_root)
+        except YecaiError as exc:
+            return [_failed(paths, source.name, entity.name, utc_now_iso(), None, exc)]
+        if source.kind == "files":
+            return _ingest_files(paths, source, entity, contract, full_refresh, on_progress)
+
+        def fill(con, watermark):
+            if source.kind == "sql":
+                return extract_from_sql(con, source, entity, contract, watermark)
+            return extract_from_rest(
+                con,
+                source,
+                entity,
+                contract,
+                watermark,
+                on_rows=lambda n: _report(on_progress, f"{label}: reading", n, None),
+            )
+
+        return [_run_batch(paths, contract, fill, full_refresh, on_progress)]
+    finally:
+        lock.release()
+
+
+def _ingest_files(
+    paths: Paths,
+    source: SourceConfig,
+    entity: EntityConfig,
+    contract: Contract,
+    full_refresh: bool,
+    on_progress: ProgressFn | None,
+) -> list[BatchResult]:
+    """One batch per export file not landed before (same checksum = same file)."""
+    folder = source.path
+    started = utc_now_iso()
+    if folder is None or not folder.is_dir():
+        return [
+            _failed(
+                paths,
+                source.name,
+                entity.name,
+                started,
+                None,
+                YecaiError(
+                    f"{source.name}: drop folder {folder} does not exist",
+                    "generate the demo (`yecai demo generate`) or set the source's path",
+                ),
+            )
+        ]
+    pattern = contract.file_pattern or f"{entity.name}*"
+    files = sorted(p for p in folder.glob(pattern) if p.is_file() and not p.name.startswith("."))
+    landed = set() if full_refresh else _files_already_read(paths, source.name, entity.name)
+    results = []
+    for path in files:
+        checksum = sha256_file(path)
+        if checksum in landed:
+            continue
+        landed.add(checksum)
+        results.append(
+            _run_batch(
+                paths,
+                contract,
+                lambda con, _wm, path=path: extract_from_file(con, path, contract),
+                full_refresh,
+                on_progress,
+                source_file=path,
+                source_file_sha256=checksum,
+            )
+        )
+    if not results:
+        previous = latest_manifest(paths, source.name, entity.name)
+        result = BatchResult(
+            batch_id=new_batch_id(source.name, entity.name),
+            source=source.name,
+            entity=entity.name,
+            started_at=started,
+            finished_at=utc_now_iso(),
+            status="no_change",
+            rows_read=0,
+            rows_landed=0,
+            rows_quarantined=0,
+            watermark=previous.get("watermark") if previous else None,
+            message=f"no new files matching {pattern} in {folder}",
+        )
+        write_batch_record(paths, result)
+        results.append(result)
+    return results
+
+
+def _files_already_read(paths: Paths, source: str, entity: str) -> set[str]:
+    """Checksums of files landed (in a manifest) or read with nothing new (no_change record)."""
+    seen = landed_file_checksums(paths, source, entity)
+    for record in read_batch_records(paths):
+        same = (record["source"], record["entity"]) == (source, entity)
+        if same and record["status"] == "no_change" and record.get("source_file_sha256"):
+            seen.add(record["source_file_sha256"])
+    return seen
+
+
+def _run_batch(
+    paths: Paths,
+    contract: Contract,
+    fill: Callable,
+    full_refresh: bool,
+    on_progress: ProgressFn | None,
+    source_file: Path | None = None,
+    source_file_sha256: str | None = None,
+) -> BatchResult:
+    """Stage, validate, commit and record one batch; any failure leaves nothing visible."""
+    src, ent = contract.source, contract.entity
+    label = f"{src}.{ent}"
+    now = datetime.now(UTC)
+    batch_id = new_batch_id(src, ent, now)
+    started = utc_now_iso()
+    previous = latest_manifest(paths, src, ent)
+    prev_wm = previous.get("watermark") if previous else None
+    stage = new_stage(paths, batch_id)
+    con = duck.connect(stage.spill)
+    try:
+        _report(on_progress, f"{label}: extracting", 0, None)
+        keys_table, notes = fill(con, None if full_refresh else prev_wm)
+        read = con.execute("select count(*) from extract").fetchone()[0]
+        _report(on_progress, f"{label}: validating", read, read)
+        outcome = process_batch(
+            con,
+            paths=paths,
+            contract=contract,
+            batch_id=batch_id,
+            extracted_at=now,
+            stage=stage,
+            previous_watermark=prev_wm,
+            source_keys_table=keys_table,
+            # A file is read once, so its defects are new, unless a full refresh re-reads it.
+            dedupe_quarantine=source_file is None or full_refresh,
+        )
+        result = BatchResult(
+            batch_id=batch_id,
+            source=src,
+            entity=ent,
+            started_at=started,
+            finished_at="",
+            status="succeeded" if outcome.rows_read else "no_change",
+            rows_read=outcome.rows_read,
+            rows_landed=outcome.rows_landed,
+            rows_quarantined=outcome.rows_quarantined,
+            watermark=outcome.watermark if outcome.rows_read else prev_wm,
+            message=_message(outcome, notes),
+            rows_unchanged=outcome.rows_unchanged,
+            rows_deleted=outcome.rows_deleted,
+            added_columns=outcome.added_columns,
+            source_file=source_file.name if source_file else None,
+            source_file_sha256=source_file_sha256,
+        )
+        result.check_counts()
+        if outcome.rows_read:
+            result.finished_at = utc_now_iso()
+            manifest = {
+                "batch_id": batch_id,
+                "source": src,
+                "entity": ent,
+                "rows": outcome.rows_landed,
+                "files": [{"name": f.name, "bytes": f.stat().st_size} for f in outcome.raw_files],
+                "checksum_sha256": sha256_files(outcome.raw_files),
+                "schema": outcome.schema,
+                "watermark": outcome.watermark,
+                "cursor": contract.cursor,
+                "primary_key": list(contract.primary_key),
+                "row_counts": {
+                    "read": outcome.rows_read,
+                    "landed": outcome.rows_landed,
+                    "quarantined": outcome.rows_quarantined,
+                    "unchanged": outcome.rows_unchanged,
+                    "deleted": outcome.rows_deleted,
+                },
+                "quarantine_reasons": outcome.reasons,
+                "schema_drift": outcome.drift,
+                "warnings": outcome.warnings,
+                "added_columns": outcome.added_columns,
+                "notes": [*notes, *outcome.notes],
+                "full_refresh": full_refresh,
+                "source_file": str(source_file) if source_file else None,
+                "source_file_sha256": source_file_sha256,
+                "extracted_at": now.isoformat(),
+                "batch": asdict(result),
+            }
+            write_manifest(stage, manifest)
+            con.close()
+            commit(paths, stage, src, ent, batch_id)
+        result.finished_at = result.finished_at or utc_now_iso()
+        write_batch_record(paths, result)
+        _report(on_progress, f"{label}: {result.status}", read, read)
+        return result
+    except Exception as exc:  # noqa: BLE001 — any failure becomes a failed batch record
+        return _failed(paths, src, ent, started, prev_wm, exc, batch_id, source_file)
+    finally:
+        with contextlib.suppress(Exception):  # closing twice is harmless
+            con.close()
+        discard(stage)
+
+
+def _message(outcome, notes: list[str]) -> str:
+    parts = [
+        f"landed {outcome.rows_landed}"
+        + (f" ({outcome.rows_deleted} deletes)" if outcome.rows_deleted else "")
+        + f", quarantined {outcome.rows_quarantined}"
+        + (
+            f", {outcome.rows_unchanged} unchanged re-reads skipped"
+            if outcome.rows_unchanged
+            else ""
+        )
+    ]
+    if outcome.reasons:
+        parts.append("quarantine: " + "; ".join(f"{r} ×{n}" for r, n in outcome.reasons.items()))
+    parts.extend(f"schema drift: {d['detail']}" for d in outcome.drift)
+    parts.extend(f"{reason} ×{len(keys)}" for reason, keys in outcome.warnings.items())
+    parts.extend(outcome.notes)
+    parts.extend(n for n in notes if "encoding" in n or "totals" in n or "title" in n)
+    return " | ".join(parts)
+
+
+def _failed(
+    paths: Paths,
+    source: str,
+    entity: str,
+    started: str,
+    watermark: str | None,
+    exc: BaseException,
+    batch_id: str | None = None,
+    source_file: Path | None = None,
+) -> BatchResult:
+    if isinstance(exc, YecaiError):
+        message = exc.what + (f" → {exc.fix}" if exc.fix else "")
+        if isinstance(exc, SourceUnavailable):
+            message = UNAVAILABLE_MARK + message
+    else:
+        # Not a user error: keep the type and the innermost frame so it can be debugged.
+        frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+        where = f" at {Path(frame.filename).name}:{frame.lineno}" if frame else ""
+        message = f"unexpected {type(exc).__name__}{where}: {exc}"
+    result = BatchResult(
+        batch_id=batch_id or new_batch_id(source, entity),
+        source=source,
+        entity=entity,
+        started_at=started,
+        finished_at=utc_now_iso(),
+        status="failed",
+        rows_read=0,
+        rows_landed=0,
+        rows_quarantined=0,
+        watermark=watermark,
+        message=message,
+        source_file=source_file.name if source_file else None,
+    )
+    write_batch_record(paths, result)
+    return result
+
+
+def _report(on_progress: ProgressFn | None, message: str, done: int, total: int | None) -> None:
+    if on_progress is not None:
+        on_progress(message, done, total)

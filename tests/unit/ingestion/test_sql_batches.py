@@ -1,0 +1,249 @@
+"""Batches from a small SQLite source: quarantine reasons, counts, manifests, reruns, deletes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingestion.batches import read_batch_records
+from ingestion.lake import committed_batches
+from ingestion.runner import ingest
+from yecai.settings import Paths
+
+pytestmark = pytest.mark.unit
+
+CONTRACT = """
+primary_key: [order_no]
+cursor: updated_at
+on_drift: {on_drift}
+columns:
+  - {{name: order_no, type: varchar, nullable: false}}
+  - {{name: customer_no, type: varchar, warn_if_null: true}}
+  - {{name: currency, type: varchar, nullable: false}}
+  - {{name: amount, type: "decimal(18,2)", nullable: false}}
+  - {{name: order_date, type: date, nullable: false}}
+  - {{name: updated_at, type: timestamp, nullable: false}}
+"""
+
+GOOD = [
+    ("SO1", "C1", "CNY", "100.50", "2025-01-05", "2025-01-05 10:00:00"),
+    ("SO2", "C2", "CNY", "20.00", "2025-01-06", "2025-01-06 10:00:00"),
+    ("SO3", None, "USD", "7.25", "2025-01-07", "2025-01-07 10:00:00"),
+]
+BAD = [
+    ("SO4", "C1", "CNY", "12abc", "2025-01-07", "2025-01-07 11:00:00"),  # not a decimal
+    (None, "C1", "CNY", "1.00", "2025-01-07", "2025-01-07 11:00:00"),  # missing key
+    ("SO5", "C1", None, "1.00", "2025-01-07", "2025-01-07 11:00:00"),  # required empty
+    ("SO6", "C1", "CNY", "1.00", "2025-02-30", "2025-01-07 11:00:00"),  # impossible date
+    ("SO1", "C9", "CNY", "100.50", "2025-01-05", "2025-01-05 10:00:00"),  # dup key, same cursor
+]
+
+
+def make_source(tmp_path: Path, rows, on_drift: str = "fail_batch", columns: str | None = None):
+    home = tmp_path / "home"
+    contracts = home / "contracts" / "shop"
+    contracts.mkdir(parents=True)
+    (contracts / "orders.yml").write_text(CONTRACT.format(on_drift=on_drift), encoding="utf-8")
+    db = tmp_path / "shop.sqlite"
+    con = sqlite3.connect(db)
+    con.execute(
+        columns
+        or "create table orders (order_no text, customer_no text, currency text, "
+        "amount numeric, order_date text, updated_at text)"
+    )
+    con.executemany(f"insert into orders values ({', '.join('?' * len(rows[0]))})", rows)
+    con.commit()
+    con.close()
+    (home / "sources.yml").write_text(
+        "contracts_dir: contracts\n"
+        "sources:\n  shop:\n    kind: sql\n    url_env: SHOP_URL\n    lookback_days: 1\n"
+        "    entities: [orders]\n",
+        encoding="utf-8",
+    )
+    return Paths(home=home), db
+
+
+@pytest.fixture
+def shop(tmp_path, monkeypatch):
+    paths, db = make_source(tmp_path, GOOD + BAD)
+    monkeypatch.setenv("YECAI_HOME", str(paths.home))
+    monkeypatch.setenv("SHOP_URL", f"sqlite:///{db}")
+    return paths, db
+
+
+def raw_rows(paths: Paths) -> list[tuple]:
+    glob = paths.raw / "shop" / "orders" / "batch=*" / "*.parquet"
+    return duckdb.sql(
+        f"select order_no, amount, _is_deleted, _batch_id, _row_hash from read_parquet('{glob}', "
+        "hive_partitioning = false) order by _batch_id, order_no"
+    ).fetchall()
+
+
+def quarantine_rows(paths: Paths) -> list[tuple]:
+    glob = paths.quarantine / "shop" / "orders" / "batch=*" / "*.parquet"
+    return duckdb.sql(
+        f"select _source_pk, _reason, _row_number, amount from read_parquet('{glob}', "
+        "hive_partitioning = false) order by _row_number"
+    ).fetchall()
+
+
+def test_contract_breaks_go_to_quarantine_with_their_reason(shop):
+    paths, _ = shop
+    [result] = ingest(paths)
+    assert result.status == "succeeded", result.message
+    assert (result.rows_read, result.rows_landed, result.rows_quarantined) == (8, 3, 5)
+    reasons = {row[2]: row[1] for row in quarantine_rows(paths)}
+    assert reasons[4] == "column amount: value '12abc' is not a valid decimal(18,2)"
+    assert reasons[5] == "missing primary key order_no"
+    assert reasons[6] == "column currency: empty in a required column"
+    assert "order_date" in reasons[7] and "2025-02-30" in reasons[7]
+    assert reasons[8] == "duplicate primary key within the batch (row 1 kept)"
+    landed = {r[0]: r[1] for r in raw_rows(paths)}
+    assert set(landed) == {"SO1", "SO2", "SO3"}
+    assert str(landed["SO1"]) == "100.50"  # Decimal, exact
+
+
+def test_missing_reference_lands_and_is_reported_with_its_key(shop):
+    paths, _ = shop
+    ingest(paths)
+    [batch] = committed_batches(paths, "shop", "orders")
+    manifest = json.loads((batch / "manifest.json").read_text())
+    assert manifest["warnings"] == {"missing reference: customer_no is empty": ["SO3"]}
+
+
+def test_manifest_checksum_counts_and_metadata(shop):
+    paths, _ = shop
+    [result] = ingest(paths)
+    [batch] = committed_batches(paths, "shop", "orders")
+    manifest = json.loads((batch / "manifest.json").read_text())
+    part = batch / "part-0.parquet"
+    digest = hashlib.sha256(part.name.encode() + part.read_bytes()).hexdigest()
+    assert manifest["checksum_sha256"] == digest
+    assert manifest["rows"] == 3 == duckdb.sql(f"select count(*) from '{part}'").fetchone()[0]
+    assert manifest["watermark"] == "2025-01-07 11:00:00"
+    meta = duckdb.sql(
+        f"select distinct _source_system, _batch_id, typeof(_extracted_at), typeof(amount) "
+        f"from '{part}'"
+    ).fetchall()
+    assert meta == [("shop", result.batch_id, "TIMESTAMP", "DECIMAL(18,2)")]
+    [record] = read_batch_records(paths)
+    assert record["rows_read"] == record["rows_landed"] + record["rows_quarantined"]
+    assert record["status"] == "succeeded"
+
+
+def test_identical_rerun_is_a_recorded_no_change(shop):
+    paths, _ = shop
+    ingest(paths)
+    before = raw_rows(paths), quarantine_rows(paths)
+    [again] = ingest(paths)
+    assert again.status == "no_change"
+    assert (again.rows_read, again.rows_landed, again.rows_quarantined) == (0, 0, 0)
+    # Watermark 2025-01-07 11:00 minus one day of look-back: the five rows updated since
+    # 2025-01-06 11:00 are read again, recognised, and neither landed nor re-quarantined.
+    assert again.rows_unchanged == 5
+    assert (raw_rows(paths), quarantine_rows(paths)) == before
+    assert [r["status"] for r in read_batch_records(paths)] == ["succeeded", "no_change"]
+
+
+def test_incremental_run_lands_changes_late_updates_and_deletes_once(shop):
+    paths, db = shop
+    ingest(paths)
+    con = sqlite3.connect(db)
+    # new row, a changed row, a late update inside the look-back window, a delete
+    con.execute(
+        "insert into orders values ('SO7', 'C1', 'CNY', '5.00', '2025-01-08', "
+        "'2025-01-08 09:00:00')"
+    )
+    con.execute(
+        "update orders set amount = '21.00', updated_at = '2025-01-08 10:00:00' "
+        "where order_no = 'SO2'"
+    )
+    con.execute(
+        "update orders set amount = '8.00', updated_at = '2025-01-06 23:00:00' "
+        "where order_no = 'SO3'"
+    )
+    con.execute("delete from orders where order_no = 'SO1'")
+    con.commit()
+    con.close()
+    [second] = ingest(paths)
+    assert second.status == "succeeded", second.message
+    assert (second.rows_landed, second.rows_deleted, second.rows_quarantined) == (4, 1, 0)
+    rows = raw_rows(paths)
+    latest = {}
+    for order_no, amount, deleted, _batch, _hash in rows:
+        latest[order_no] = (str(amount), deleted)
+    assert latest == {
+        "SO1": ("100.50", True),
+        "SO2": ("21.00", False),
+        "SO3": ("8.00", False),
+        "SO7": ("5.00", False),
+    }
+    [third] = ingest(paths)
+    assert third.status == "no_change"
+    assert len(raw_rows(paths)) == len(rows)
+
+
+def test_fail_batch_drift_fails_with_a_message_and_leaves_nothing(tmp_path, monkeypatch):
+    rows = [("SO1", "C1", "CNY", "1.00", "2025-01-05 10:00:00")]
+    paths, db = make_source(
+        tmp_path,
+        rows,
+        on_drift="fail_batch",
+        columns="create table orders (order_no text, customer_no text, currency text, "
+        "amount_cny numeric, updated_at text)",
+    )
+    monkeypatch.setenv("SHOP_URL", f"sqlite:///{db}")
+    [result] = ingest(paths)
+    assert result.status == "failed"
+    assert "amount" in result.message and "order_date" in result.message
+    assert "amount_cny" in result.message  # the likely rename is named
+    assert not (paths.raw / "shop").exists() and not (paths.quarantine / "shop").exists()
+    assert list((paths.lake_meta / "tmp").iterdir()) == []
+
+
+def test_quarantine_drift_quarantines_every_row_with_the_reason(tmp_path, monkeypatch):
+    rows = [("SO1", "C1", "CNY", "1.00", "2025-01-05 10:00:00", "web")]
+    paths, db = make_source(
+        tmp_path,
+        rows,
+        on_drift="quarantine",
+        columns="create table orders (order_no text, customer_no text, currency text, "
+        "amount numeric, updated_at text, channel text)",
+    )
+    monkeypatch.setenv("SHOP_URL", f"sqlite:///{db}")
+    [result] = ingest(paths)
+    assert (result.rows_landed, result.rows_quarantined) == (0, 1)
+    assert result.added_columns == ["channel"]
+    [(pk, reason, _n, _amount)] = quarantine_rows(paths)
+    assert pk == "SO1"
+    assert "schema drift" in reason and "order_date" in reason
+
+
+def test_failure_mid_commit_leaves_no_partial_batch_and_next_run_recovers(shop, monkeypatch):
+    paths, _ = shop
+    import ingestion.landing as landing
+
+    real_rename = landing.os.rename
+    calls = []
+
+    def rename_then_die(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:  # quarantine moved in, raw batch not yet: the worst moment
+            raise OSError("disk gone")
+        return real_rename(src, dst)
+
+    monkeypatch.setattr(landing.os, "rename", rename_then_die)
+    [failed] = ingest(paths)
+    assert failed.status == "failed" and "disk gone" in failed.message
+    assert committed_batches(paths, "shop", "orders") == []
+    monkeypatch.setattr(landing.os, "rename", real_rename)
+    [ok] = ingest(paths)
+    assert ok.status == "succeeded"
+    assert (ok.rows_landed, ok.rows_quarantined) == (3, 5)
+    assert len(quarantine_rows(paths)) == 5  # the orphaned quarantine of the failed try is gone
+    assert sorted(r[0] for r in raw_rows(paths)) == ["SO1", "SO2", "SO3"]
