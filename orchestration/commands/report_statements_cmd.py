@@ -1,7 +1,44 @@
-"""Placeholder; filled in by its stage."""
+"""``yecai report statements``: the CAS statements of one entity and period to XLSX and CSV."""
+
+from __future__ import annotations
+
+from typing import Annotated
 
 import typer
+from rich.console import Console
+
+from orchestration.finance_reports.statements_export import export_statements
+from orchestration.finance_reports.warehouse import Warehouse, connect_read_only
+from yecai.settings import get_paths
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the given app."""
+    """Add ``statements`` under ``yecai report``."""
+
+    @app.command("statements")
+    def statements(
+        entity: str = typer.Option(
+            ..., "--entity", "-e", help="Legal entity code, or GROUP for the consolidated group."
+        ),
+        period: str = typer.Option(..., "--period", "-p", help="Fiscal period, YYYY-MM."),
+        warehouse: Annotated[
+            Warehouse,
+            typer.Option(
+                "--warehouse",
+                "-w",
+                help="Read the published warehouse (default) or the unpublished build.",
+            ),
+        ] = Warehouse.published,
+    ) -> None:
+        """Write the balance sheet, income statement and cash flow statement (资产负债表、利润表、
+        现金流量表) to an XLSX workbook and CSV files under the reports folder."""
+        console = Console()
+        with console.status(f"reading the statements of {entity} for {period}…"):
+            con = connect_read_only(warehouse)
+            try:
+                result = export_statements(con, entity, period, get_paths().reports)
+            finally:
+                con.close()
+        console.print(f"[green]wrote[/] {result.xlsx}")
+        for path in result.csv_files:
+            console.print(f"[green]wrote[/] {path}")

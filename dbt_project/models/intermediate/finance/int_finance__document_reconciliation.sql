@@ -1,0 +1,232 @@
+{#- Derived (what the documents say finance should book) against booked (the vouchers that
+    point at the document), per document and account. One row per document × first-level
+    account with both sides, so the exception model can say exactly what differs.
+
+    Matching key: (entity, document type, the document's id without its `<system>:` prefix).
+    Payroll is booked per cost centre and month (`<cost centre>|YYYY-MM`), so derived payroll
+    entries are summed to that key first. Accounts listed in the var
+    `reconciliation_ignored_account_prefixes` (exchange differences, bank charges) are booked
+    only on the voucher side by design and are left out of the account comparison. -#}
+
+{%- set ignored = var('reconciliation_ignored_account_prefixes', ['6603']) %}
+
+with practice as (
+    select source_system, document_type, booked_with_document_type
+    from {{ ref('booking_practice') }}
+),
+
+derived as (
+    select
+        e.entity_code,
+        -- a document its system books on another document's voucher is matched as that one
+        coalesce(p.booked_with_document_type, e.document_type) as document_type,
+        case
+            when e.document_type = 'payroll' then coalesce(e.cost_centre_code, '?') || '|' || e.period
+            else regexp_replace(e.document_key, '^[^:]*:', '')
+        end as match_key,
+        e.document_key,
+        e.document_number,
+        e.period,
+        e.source_system,
+        e.batch_id,
+        e.account_code,
+        e.is_account_exact,
+        e.amount_functional,
+        e.debit
+    from {{ ref('int_finance__derived_entries') }} as e
+    left join practice as p on p.source_system = e.source_system and p.document_type = e.document_type
+    where e.ledger = 'actual'
+),
+
+voucher_types as (
+    select source_system, voucher_document_type, key_suffix, document_type
+    from {{ ref('voucher_document_types') }}
+),
+
+all_vouchers as (
+    select
+        v.journal_voucher_key,
+        v.document_number as voucher_no,
+        v.legal_entity_code as entity_code,
+        coalesce(t.document_type, lower(v.source_document_type)) as document_type,
+        regexp_replace(v.source_document_key, '^[^:]*:', '') as match_key,
+        v.source_document_id as voucher_source_id,
+        {{ fiscal_period('v.voucher_date') }} as period,
+        v.source_system,
+        v.batch_id
+    from {{ ref('journal_voucher') }} as v
+    left join voucher_types as t
+        on t.source_system = v.source_system
+        and t.voucher_document_type = lower(v.source_document_type)
+        and ends_with(v.source_document_key, t.key_suffix)
+    where v.source_document_key is not null
+      and coalesce(v.status, '') <> 'draft'
+),
+
+vouchers as (
+    -- accruals, depreciation, revaluation, payouts and opening balances have no business
+    -- document to compare with
+    select *
+    from all_vouchers
+    where document_type in (
+        select document_type from {{ ref('posting_rules') }} where ledger = 'actual'
+    )
+),
+
+booked as (
+    select
+        v.entity_code,
+        v.document_type,
+        v.match_key,
+        l.group_account_code as account_code,
+        l.debit_amount_functional - l.credit_amount_functional as amount_functional,
+        l.debit_amount_functional as debit
+    from vouchers as v
+    join {{ ref('journal_line') }} as l on l.journal_voucher_key = v.journal_voucher_key
+),
+
+derived_by_account as (
+    select entity_code, document_type, match_key, left(coalesce(account_code, '?'), 4) as account_code,
+        sum(amount_functional) as derived_amount
+    from derived
+    group by 1, 2, 3, 4
+),
+
+booked_by_account as (
+    select entity_code, document_type, match_key, left(coalesce(account_code, '?'), 4) as account_code,
+        sum(amount_functional) as booked_amount
+    from booked
+    group by 1, 2, 3, 4
+),
+
+derived_documents as (
+    select
+        entity_code, document_type, match_key,
+        min(document_key) as document_key,
+        min(document_number) as document_number,
+        min(period) as period,
+        min(source_system) as source_system,
+        max(batch_id) as batch_id,
+        bool_or(not is_account_exact) as has_inexact_account
+    from derived
+    group by 1, 2, 3
+),
+
+-- totals are the debit side after netting each account within the document, so a clearing
+-- account (GR/IR) that a merged receipt + invoice debits and credits does not count twice
+derived_totals as (
+    select entity_code, document_type, match_key, sum(greatest(net_amount, 0)) as derived_total
+    from (
+        select entity_code, document_type, match_key, account_code, sum(amount_functional) as net_amount
+        from derived
+        group by 1, 2, 3, 4
+    )
+    group by 1, 2, 3
+),
+
+booked_documents as (
+    select
+        entity_code, document_type, match_key,
+        min(journal_voucher_key) as voucher_id,
+        string_agg(distinct voucher_no, ', ') as voucher_no,
+        string_agg(distinct voucher_source_id, ', ') as voucher_source_id,
+        min(period) as period,
+        min(source_system) as source_system,
+        max(batch_id) as batch_id
+    from vouchers
+    group by 1, 2, 3
+),
+
+booked_totals as (
+    select entity_code, document_type, match_key,
+        sum(greatest(net_amount, 0)) as booked_total,
+        sum(greatest(-net_amount, 0)) as booked_credit_total,
+        bool_or(account_code is null) as has_unmapped_line
+    from (
+        select entity_code, document_type, match_key, account_code, sum(amount_functional) as net_amount
+        from booked
+        group by 1, 2, 3, 4
+    )
+    group by 1, 2, 3
+),
+
+account_compare as (
+    select
+        coalesce(d.entity_code, b.entity_code) as entity_code,
+        coalesce(d.document_type, b.document_type) as document_type,
+        coalesce(d.match_key, b.match_key) as match_key,
+        coalesce(d.account_code, b.account_code) as account_code,
+        coalesce(d.derived_amount, 0) as derived_amount,
+        coalesce(b.booked_amount, 0) as booked_amount
+    from derived_by_account as d
+    full outer join booked_by_account as b
+        on b.entity_code = d.entity_code
+        and b.document_type = d.document_type
+        and b.match_key = d.match_key
+        and b.account_code = d.account_code
+    left join derived_documents as dd
+        on dd.entity_code = coalesce(d.entity_code, b.entity_code)
+        and dd.document_type = coalesce(d.document_type, b.document_type)
+        and dd.match_key = coalesce(d.match_key, b.match_key)
+    -- where the rule cannot know the expense group (services, salaries), the profit-and-loss
+    -- and cost accounts of the document are compared by amount only (in the totals)
+    -- a line without a group account is reported on its voucher (unmapped_account), not here
+    where coalesce(d.account_code, b.account_code) <> '?'
+    and not (coalesce(dd.has_inexact_account, false) and left(coalesce(d.account_code, b.account_code), 1) in ('5', '6'))
+    {%- if ignored %}
+    and not (
+        {%- for prefix in ignored %}
+        starts_with(coalesce(d.account_code, b.account_code), '{{ prefix }}'){% if not loop.last %} or{% endif %}
+        {%- endfor %}
+    )
+    {%- endif %}
+),
+
+account_differences as (
+    select
+        entity_code, document_type, match_key,
+        string_agg(
+            account_code || ': derived ' || cast({{ money('derived_amount') }} as varchar)
+                || ', booked ' || cast({{ money('booked_amount') }} as varchar),
+            '; ' order by account_code
+        ) as account_differences
+    from account_compare
+    where abs(derived_amount - booked_amount) > {{ var('reconciliation_tolerance', 0.05) }}
+    group by 1, 2, 3
+)
+
+select
+    coalesce(dd.entity_code, bd.entity_code) as entity_code,
+    coalesce(dd.document_type, bd.document_type) as document_type,
+    coalesce(dd.match_key, bd.match_key) as match_key,
+    dd.document_key,
+    dd.document_number,
+    coalesce(dd.period, bd.period) as period,
+    coalesce(dd.source_system, bd.source_system) as source_system,
+    coalesce(dd.batch_id, bd.batch_id) as batch_id,
+    bd.voucher_id,
+    bd.voucher_no,
+    bd.voucher_source_id,
+    dd.match_key is not null as has_document,
+    bd.match_key is not null as has_booking,
+    {{ money('dt.derived_total') }} as derived_total,
+    {{ money('bt.booked_total') }} as booked_total,
+    -- an unbalanced voucher has credits ≠ debits; its document is then off on one side
+    {{ money('bt.booked_credit_total') }} as booked_credit_total,
+    -- a voucher line without a group account is reported on the voucher (unmapped_account);
+    -- comparing accounts around it would only repeat that finding
+    case when not coalesce(bt.has_unmapped_line, false) then ad.account_differences end
+        as account_differences
+from derived_documents as dd
+full outer join booked_documents as bd
+    on bd.entity_code = dd.entity_code
+    and bd.document_type = dd.document_type
+    and bd.match_key = dd.match_key
+left join derived_totals as dt
+    on dt.entity_code = dd.entity_code and dt.document_type = dd.document_type and dt.match_key = dd.match_key
+left join booked_totals as bt
+    on bt.entity_code = bd.entity_code and bt.document_type = bd.document_type and bt.match_key = bd.match_key
+left join account_differences as ad
+    on ad.entity_code = coalesce(dd.entity_code, bd.entity_code)
+    and ad.document_type = coalesce(dd.document_type, bd.document_type)
+    and ad.match_key = coalesce(dd.match_key, bd.match_key)
