@@ -34,6 +34,12 @@ left join {{ ref('int_exchange_rate_ranges') }} as fc_rate
 cast(round({{ expression }}, 2) as decimal(18, 2))
 {%- endmacro %}
 
+{#- An amount widened before it meets a rate: DuckDB keeps decimal(18,2) × decimal(18,8) in
+    64 bits and overflows on amounts above about 10^8; 38 digits keep the product exact. -#}
+{% macro _wide(expression) -%}
+cast({{ expression }} as decimal(38, 2))
+{%- endmacro %}
+
 {% macro group_currency_columns(amounts, date_column, alias='doc', document_rate=none, booked_functional=false) -%}
 {%- set group = var('group_currency') -%}
 {%- set tc = alias ~ '.transaction_currency' -%}
@@ -46,21 +52,21 @@ cast(round({{ expression }}, 2) as decimal(18, 2))
     {{ functional }} as {{ amount }}_functional,
     case
         when {{ fc }} = '{{ group }}' then {{ functional }}
-        else {{ _money(functional ~ ' * fc_rate.rate') }}
+        else {{ _money(_wide(functional) ~ ' * fc_rate.rate') }}
     end as {{ amount }}_group,
     {%- else %}
     {%- set functional -%}
     case
         when {{ tc }} = {{ fc }} then {{ x }}
-        when {{ doc_rate }} is not null then {{ _money(x ~ ' * ' ~ doc_rate) }}
-        else {{ _money(x ~ ' * tc_rate.rate / fc_rate.rate') }}
+        when {{ doc_rate }} is not null then {{ _money(_wide(x) ~ ' * ' ~ doc_rate) }}
+        else {{ _money(_wide(x) ~ ' * tc_rate.rate / fc_rate.rate') }}
     end
     {%- endset %}
     {{ functional }} as {{ amount }}_functional,
     case
         when {{ tc }} = '{{ group }}' then {{ x }}
         when {{ fc }} = '{{ group }}' then {{ functional }}
-        else {{ _money(x ~ ' * tc_rate.rate') }}
+        else {{ _money(_wide(x) ~ ' * tc_rate.rate') }}
     end as {{ amount }}_group,
     {%- endif %}
 {%- endfor %}
