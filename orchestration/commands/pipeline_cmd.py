@@ -1,7 +1,247 @@
-"""Placeholder; filled in by its stage."""
+"""``yecai run``, ``yecai backfill`` and ``yecai ui``: the pipeline through Dagster."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import signal
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
 
 import typer
+from rich.console import Console
+
+from yecai.errors import YecaiError
+from yecai.settings import REPO_ROOT, get_paths
+
+VERBOSE_HELP = "Also print Dagster's own log lines (they are always kept in the instance)."
+
+
+def _quiet_library_warnings() -> None:
+    """Dagster's beta/preview notices are for the developer of the definitions, not the user."""
+    import warnings
+
+    warnings.filterwarnings("ignore", module=r"dagster.*")
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+
+
+def _period_range(period: str | None, first: str | None, last: str | None) -> tuple[str, str]:
+    """Decide which fiscal periods a run covers from the options given (pure apart from today)."""
+    from orchestration.defs.shared.partitions import first_period, parse_period, period_of
+
+    if period and (first or last):
+        raise YecaiError(
+            "--period cannot be combined with --from/--to", "give one period or a range"
+        )
+    if period:
+        p = parse_period(period, "--period")
+        return p, p
+    start = parse_period(first, "--from") if first else first_period()
+    end = parse_period(last, "--to") if last else period_of(date.today())
+    if start > end:
+        raise YecaiError(
+            f"--from {start} comes after --to {end}", "give the earlier period in --from"
+        )
+    return start, end
+
+
+def _print_event(console: Console, event) -> None:
+    icons = {
+        "started": "[cyan]▶[/]",
+        "succeeded": "[green]✔[/]",
+        "failed": "[bold red]✘[/]",
+        "skipped": "[yellow]↷[/]",
+        "check_failed": "[bold red]✘ check[/]",
+        "check_passed": "[green]✔ check[/]",
+    }
+    line = f"{icons.get(event.kind, event.kind)} {event.step}"
+    if event.message:
+        line += f" — {event.message.splitlines()[0][:200]}"
+    console.print(line)
+
+
+def _run_and_report(
+    job_name: str,
+    period_range,
+    tags: dict[str, str],
+    console: Console,
+    verbose: bool = False,
+    asset_selection: list | None = None,
+):
+    from orchestration.runner import run_job
+
+    _quiet_library_warnings()
+    paths = get_paths()
+    # dbt's own console output is written straight to stdout by dagster-dbt; without
+    # --verbose it is hidden (failed steps still report dbt's parsed error messages).
+    quiet = contextlib.nullcontext() if verbose else contextlib.redirect_stdout(io.StringIO())
+    with quiet, console.status(f"running {job_name}…", spinner="dots") as status:
+
+        def on_event(event) -> None:
+            _print_event(console, event)
+            if event.kind == "started":
+                status.update(f"running {job_name}: {event.step}")
+
+        return run_job(
+            paths,
+            job_name,
+            period_range=period_range,
+            tags=tags,
+            on_event=on_event,
+            log_level="DEBUG" if verbose else "CRITICAL",
+            asset_selection=asset_selection,
+        )
+
+
+def _finish(outcome, console: Console) -> None:
+    if outcome.success:
+        console.print(
+            f"[bold green]run {outcome.run_id} of {outcome.job_name} succeeded[/] "
+            f"({len(outcome.steps_succeeded)} steps)"
+        )
+        return
+    console.print(f"[bold red]run {outcome.run_id} of {outcome.job_name} failed[/]")
+    for step, message in outcome.steps_failed.items():
+        console.print(
+            f"  failed step [bold]{step}[/]: {message.splitlines()[0] if message else ''}"
+        )
+    for check, message in outcome.checks_failed.items():
+        console.print(f"  failed check [bold]{check}[/] ({message})")
+    if outcome.steps_skipped:
+        console.print(f"  skipped because of it: {', '.join(outcome.steps_skipped)}")
+    if outcome.job_name != "quality_scorecard_job" and "warehouse__published" not in (
+        outcome.steps_succeeded
+    ):
+        console.print("  nothing was published: analysts stay on the last published version")
+    console.print("[yellow]what to do:[/] open `yecai ui` → Runs → this run for the full log")
+    raise typer.Exit(code=1)
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
+
+    @app.command("run")
+    def run(
+        period: str | None = typer.Option(
+            None, "--period", help="Build one fiscal period (YYYY-MM) instead of all."
+        ),
+        first: str | None = typer.Option(
+            None, "--from", help="First fiscal period (YYYY-MM); default YECAI_FIRST_PERIOD."
+        ),
+        last: str | None = typer.Option(
+            None, "--to", help="Last fiscal period (YYYY-MM); default the current month."
+        ),
+        scorecard: bool = typer.Option(
+            True, "--scorecard/--no-scorecard", help="Rebuild the quality scorecard afterwards."
+        ),
+        verbose: bool = typer.Option(False, "--verbose", "-v", help=VERBOSE_HELP),
+    ) -> None:
+        """Run the whole pipeline headless through Dagster: ingest, dbt, quality gates, publish.
+
+        The same job the daily schedule runs, recorded in the Dagster instance under
+        YECAI_HOME/dagster. Exits 1 and names the failed step when the run fails.
+        """
+        from orchestration.defs.pipeline.jobs import PIPELINE_JOB, SCORECARD_JOB
+
+        console = Console(file=sys.stdout)
+        period_range = _period_range(period, first, last)
+        console.print(f"[bold]yecai run[/] periods {period_range[0]}..{period_range[1]}")
+        from orchestration.defs.pipeline.sensors import INLINE_SCORECARD_TAG
+
+        tags = {"yecai/trigger": "yecai run"}
+        if scorecard:
+            tags[INLINE_SCORECARD_TAG] = "true"
+        outcome = _run_and_report(PIPELINE_JOB, period_range, tags, console, verbose)
+        if scorecard:
+            # The scorecard matters most after a failed gate, so it runs either way.
+            card = _run_and_report(
+                SCORECARD_JOB, None, {"yecai/after_run": outcome.run_id}, console, verbose
+            )
+            if not card.success:
+                console.print("[yellow]the scorecard could not be rebuilt; see the run log[/]")
+        _finish(outcome, console)
+
+    @app.command("backfill")
+    def backfill(
+        first: str = typer.Option(..., "--from", help="First fiscal period to rebuild (YYYY-MM)."),
+        last: str = typer.Option(..., "--to", help="Last fiscal period to rebuild (YYYY-MM)."),
+        publish: bool = typer.Option(
+            True,
+            "--publish/--no-publish",
+            help="Audit and publish the warehouse after the rebuild (default), or leave the "
+            "rebuilt periods in build.duckdb for inspection.",
+        ),
+        verbose: bool = typer.Option(False, "--verbose", "-v", help=VERBOSE_HELP),
+    ) -> None:
+        """Rebuild the per-period models for fiscal periods FROM..TO (and what is built on them), then re-publish.
+
+        Only those periods' partitions are rebuilt; other periods keep their data. To backfill
+        from the UI instead: `yecai ui` → Assets → a per-period model → Materialize → range.
+        """
+        from orchestration.defs.pipeline.jobs import PERIOD_JOB
+        from orchestration.runner import load_definitions
+
+        _quiet_library_warnings()
+        console = Console(file=sys.stdout)
+        period_range = _period_range(None, first, last)
+        defs = load_definitions()
+        job_names = {job.name for job in defs.jobs or []}
+        if PERIOD_JOB not in job_names:
+            raise YecaiError(
+                "no dbt model is built per fiscal period, so there is nothing to backfill",
+                "tag per-period models with `tags: ['fiscal_period']` in dbt_project/, or use "
+                "`yecai run` to rebuild everything",
+            )
+        console.print(f"[bold]yecai backfill[/] periods {period_range[0]}..{period_range[1]}")
+        tags = {"yecai/backfill": f"{period_range[0]}..{period_range[1]}"}
+        selection = None
+        if not publish:
+            from orchestration.defs.quality.assets import PUBLISH_KEY
+
+            job = defs.resolve_job_def(PERIOD_JOB)
+            selection = [key for key in job.asset_layer.executable_asset_keys if key != PUBLISH_KEY]
+        outcome = _run_and_report(PERIOD_JOB, period_range, tags, console, verbose, selection)
+        _finish(outcome, console)
+
+    @app.command("ui")
+    def ui(
+        port: int = typer.Option(3000, "--port", help="Port for the Dagster web UI."),
+        host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
+    ) -> None:
+        """Start the Dagster UI (webserver and daemon) with the yecai code location loaded.
+
+        Schedules and sensors run while it is up. Stop with Ctrl-C.
+        """
+        from orchestration.instance import ensure_instance
+
+        paths = get_paths()
+        dagster_home = ensure_instance(paths)
+        executable = Path(sys.executable).parent / "dagster"
+        if not executable.exists():
+            raise YecaiError(
+                f"the dagster command was not found at {executable}",
+                "install the project with `uv sync`",
+            )
+        env = {**os.environ, "DAGSTER_HOME": str(dagster_home), "YECAI_HOME": str(paths.home)}
+        console = Console()
+        console.print(
+            f"[bold]Dagster UI[/] on http://{host}:{port} (instance {dagster_home}); Ctrl-C stops"
+        )
+        cmd = [str(executable), "dev", "--host", host, "--port", str(port)]
+        child = subprocess.Popen(cmd, cwd=REPO_ROOT, env=env)
+
+        def stop(signum, frame) -> None:
+            # `dagster dev` shuts its webserver, daemon and code servers down on SIGINT;
+            # pass a terminate on as that, so a supervisor's SIGTERM leaves no orphans.
+            child.send_signal(signal.SIGINT)
+
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            code = child.wait()
+        except KeyboardInterrupt:
+            code = child.wait()
+        if code not in (0, -2, 130):
+            raise typer.Exit(code=code)

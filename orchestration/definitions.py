@@ -1,0 +1,92 @@
+"""The yecai Dagster code location: loads the ``defs/`` tree and applies global policy.
+
+``dagster definitions validate``, ``dagster dev`` and ``yecai ui`` find ``defs`` here through
+``[tool.dagster]`` in pyproject.toml. ``build_definitions`` is the same thing as a function,
+for tests and for pointing at another dbt project (env ``YECAI_DBT_PROJECT_DIR``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dagster as dg
+
+from orchestration.defs.alerts.sensors import run_failure_alert
+from orchestration.defs.ingestion.assets import build_raw_assets, raw_asset_key
+from orchestration.defs.ingestion.catalog import hr_entities, list_raw_entities
+from orchestration.defs.ingestion.sensors import build_hr_drop_sensor
+from orchestration.defs.pipeline.jobs import (
+    HR_INGEST_JOB,
+    PERIOD_JOB,
+    PIPELINE_JOB,
+    SCORECARD_JOB,
+    build_jobs,
+)
+from orchestration.defs.pipeline.schedules import build_daily_schedule
+from orchestration.defs.pipeline.sensors import build_scorecard_sensors
+from orchestration.defs.quality.assets import build_publish_asset, quality_scorecard
+from orchestration.defs.quality.checks import build_quality_checks
+from orchestration.defs.quality.tables import candidate_tables
+from orchestration.defs.shared.resources import WarehouseWriter, YecaiHome
+from orchestration.defs.transform.assets import build_dbt_assets
+from orchestration.defs.transform.project import dbt_project, dbt_resource, load_manifest
+from orchestration.defs.transform.translator import YecaiDbtTranslator
+from yecai.settings import DBT_PROJECT_DIR, Paths, get_paths
+
+DBT_PROJECT_ENV = "YECAI_DBT_PROJECT_DIR"
+
+
+def _dbt_project_dir() -> Path:
+    override = os.environ.get(DBT_PROJECT_ENV)
+    return Path(override).resolve() if override else DBT_PROJECT_DIR
+
+
+def build_definitions(dbt_project_dir: Path | None = None, paths: Paths | None = None):
+    """Assemble every asset, check, job, schedule, sensor and resource of the pipeline."""
+    paths = paths or get_paths()
+    project = dbt_project(Path(dbt_project_dir or _dbt_project_dir()))
+    manifest = load_manifest(project)
+
+    # --- assets ---------------------------------------------------------------------
+    entities = list_raw_entities(paths)
+    raw_assets = build_raw_assets(entities)
+    dbt_defs = build_dbt_assets(project, manifest)
+    dbt_keys = [key for d in dbt_defs for key in d.keys]
+    period_keys = [key for d in dbt_defs if d.partitions_def is not None for key in d.keys]
+    publish = build_publish_asset(dbt_keys or [raw_asset_key(s, e) for s, e in entities])
+
+    # --- quality gates ------------------------------------------------------------------
+    translator = YecaiDbtTranslator()
+    # The quality stage plans its suites against the warehouse's catalog at run time, so
+    # every table gets the two checks; one without a suite reports "no checks declared".
+    checks = build_quality_checks(candidate_tables(entities, manifest, translator.get_asset_key))
+
+    # --- jobs, schedule, sensors ------------------------------------------------------
+    jobs = build_jobs([raw_asset_key(s, e) for s, e in hr_entities(entities)], period_keys)
+    monitored = [jobs[PIPELINE_JOB]] + ([jobs[PERIOD_JOB]] if PERIOD_JOB in jobs else [])
+    sensors = [
+        build_hr_drop_sensor(jobs[HR_INGEST_JOB]),
+        run_failure_alert,
+        *build_scorecard_sensors(monitored, jobs[SCORECARD_JOB]),
+    ]
+
+    return dg.Definitions(
+        assets=[*raw_assets, *dbt_defs, publish, quality_scorecard],
+        asset_checks=checks,
+        jobs=list(jobs.values()),
+        schedules=[build_daily_schedule(jobs[PIPELINE_JOB], partitioned=bool(period_keys))],
+        sensors=sensors,
+        resources={
+            "dbt": dbt_resource(project),
+            "yecai": YecaiHome(),
+            "warehouse_writer": WarehouseWriter(),
+        },
+        # One process per run: on a small machine a process per step would reload dbt's
+        # manifest and GX for every step, and warehouse writes are serial anyway. A bigger
+        # deployment swaps in the multiprocess or a distributed executor here.
+        executor=dg.in_process_executor,
+    )
+
+
+defs = build_definitions()

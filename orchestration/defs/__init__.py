@@ -1,0 +1,1 @@
+"""The Dagster definitions tree: one folder per domain, assembled by ``orchestration.definitions``."""

@@ -1,0 +1,1 @@
+"""Run-failure alerts by e-mail (SMTP) or webhook."""

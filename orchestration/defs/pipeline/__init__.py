@@ -1,0 +1,1 @@
+"""Jobs and the daily schedule that tie the domains into one pipeline."""

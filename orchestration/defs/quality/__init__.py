@@ -1,0 +1,1 @@
+"""Quality gates as asset checks, the publish step and the scorecard report."""

@@ -1,0 +1,1 @@
+"""Pieces every domain uses: fiscal-period partitions, resources, retry and concurrency policy."""

@@ -1,0 +1,62 @@
+"""Pure functions that decide how dbt is invoked: arguments, vars, environment."""
+
+from __future__ import annotations
+
+import json
+
+from yecai.settings import Paths
+
+# dbt models that are built per fiscal period carry this tag (``config(tags=[...])`` or
+# ``+tags`` in dbt_project.yml); they become the monthly-partitioned assets.
+PERIOD_TAG = "fiscal_period"
+
+
+def period_vars(first: str, last: str) -> dict[str, str]:
+    """dbt vars for a run over fiscal periods ``first``..``last`` (inclusive, ``YYYY-MM``).
+
+    Per-period models filter ``between var('period_from') and var('period_to')``. ``period``
+    is set only for a one-period run, so a model that reads ``var('period')`` fails loudly on
+    a range instead of silently building only one month of it.
+    """
+    found = {"period_from": first, "period_to": last}
+    if first == last:
+        found["period"] = first
+    return found
+
+
+def dbt_build_args(period_range: tuple[str, str] | None = None) -> list[str]:
+    """``dbt build`` arguments; with a period range, the vars that select those periods."""
+    args = ["build"]
+    if period_range is not None:
+        args += ["--vars", json.dumps(period_vars(*period_range), sort_keys=True)]
+    return args
+
+
+def dbt_env(paths: Paths) -> dict[str, str]:
+    """The environment dbt's profile and sources read (see docs/interfaces.md)."""
+    return {
+        "YECAI_HOME": str(paths.home),
+        "YECAI_WAREHOUSE_PATH": str(paths.build_db),
+        "YECAI_RAW_ZONE": str(paths.raw),
+        "YECAI_LAKE_META": str(paths.lake_meta),
+    }
+
+
+def has_period_tag(node: dict) -> bool:
+    tags = set(node.get("tags") or []) | set((node.get("config") or {}).get("tags") or [])
+    return PERIOD_TAG in tags
+
+
+def count_buildable_nodes(manifest: dict, per_period: bool) -> int:
+    """How many models/seeds/snapshots fall in the per-period (or the other) selection.
+
+    dagster-dbt refuses a selection that matches nothing, and the dbt project may hold no
+    per-period model yet; the caller leaves such an asset out instead of failing to load.
+    """
+    count = 0
+    for node in (manifest.get("nodes") or {}).values():
+        if node.get("resource_type") not in ("model", "seed", "snapshot"):
+            continue
+        if has_period_tag(node) == per_period:
+            count += 1
+    return count

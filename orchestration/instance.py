@@ -1,0 +1,68 @@
+"""The Dagster instance under ``YECAI_HOME/dagster``: SQLite by default, PostgreSQL on request."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import yaml
+
+from yecai.settings import Paths
+
+PG_URL_ENV = "YECAI_DAGSTER_PG_URL"
+
+
+def instance_config(paths: Paths, use_postgres: bool) -> dict:
+    """The dagster.yaml content (pure).
+
+    PostgreSQL is referenced through the environment variable, so the file holds no secret.
+    ``concurrency.pools.default_limit: 1`` gives every pool (the warehouse pool is the one
+    yecai uses) a single slot: one DuckDB writer at a time across all runs.
+    """
+    config: dict = {
+        "telemetry": {"enabled": False},
+        # Two runs may be in flight (say an HR ingest beside the nightly run); the pool
+        # still serialises their warehouse writes.
+        "concurrency": {"pools": {"default_limit": 1}, "runs": {"max_concurrent_runs": 2}},
+    }
+    if use_postgres:
+        config["storage"] = {"postgres": {"postgres_url": {"env": PG_URL_ENV}}}
+    else:
+        config["storage"] = {"sqlite": {"base_dir": str(paths.dagster_home / "storage")}}
+    config["local_artifact_storage"] = {
+        "module": "dagster.core.storage.root",
+        "class": "LocalArtifactStorage",
+        "config": {"base_dir": str(paths.dagster_home)},
+    }
+    config["compute_logs"] = {
+        "module": "dagster.core.storage.local_compute_log_manager",
+        "class": "LocalComputeLogManager",
+        "config": {"base_dir": str(paths.dagster_home / "logs")},
+    }
+    return config
+
+
+def ensure_instance(paths: Paths, env: dict[str, str] | None = None) -> Path:
+    """Write dagster.yaml for this installation and point DAGSTER_HOME at it.
+
+    Rewritten only when its content changes, so a running webserver is not disturbed.
+    """
+    env = os.environ if env is None else env
+    home = paths.dagster_home
+    home.mkdir(parents=True, exist_ok=True)
+    text = yaml.safe_dump(instance_config(paths, bool(env.get(PG_URL_ENV))), sort_keys=True)
+    target = home / "dagster.yaml"
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        tmp = target.with_suffix(".yaml.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(target)
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home
+
+
+def get_instance(paths: Paths):
+    """The DagsterInstance of this installation (creating its dagster.yaml if needed)."""
+    import dagster as dg
+
+    ensure_instance(paths)
+    return dg.DagsterInstance.from_config(str(paths.dagster_home))

@@ -1,0 +1,181 @@
+"""Run a yecai job headless, in this process, against the installation's Dagster instance.
+
+``yecai run``, ``yecai backfill`` and the benchmark use this; the run is recorded in the same
+instance the UI shows, so a headless run appears under Runs like a scheduled one.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from yecai.errors import YecaiError
+from yecai.settings import Paths
+
+RANGE_START_TAG = "dagster/asset_partition_range_start"
+RANGE_END_TAG = "dagster/asset_partition_range_end"
+
+
+@dataclass
+class StepEvent:
+    """One thing worth showing while a run progresses."""
+
+    kind: str  # started | succeeded | failed | skipped | check_failed | check_passed
+    step: str
+    message: str = ""
+
+
+@dataclass
+class RunOutcome:
+    run_id: str
+    job_name: str
+    success: bool
+    steps_succeeded: list[str] = field(default_factory=list)
+    steps_failed: dict[str, str] = field(default_factory=dict)
+    steps_skipped: list[str] = field(default_factory=list)
+    checks_failed: dict[str, str] = field(default_factory=dict)
+
+
+def partition_tags(period_range: tuple[str, str] | None) -> dict[str, str]:
+    """Run tags that make one run cover fiscal periods ``first..last`` (pure)."""
+    if period_range is None:
+        return {}
+    first, last = period_range
+    return {RANGE_START_TAG: first, RANGE_END_TAG: last}
+
+
+def root_cause_message(error) -> str:
+    """The innermost error's message: the user's error, not Dagster's wrapper around it."""
+    while getattr(error, "cause", None) is not None:
+        error = error.cause
+    message = (getattr(error, "message", "") or "").strip()
+    # "dagster._core.definitions.events.Failure: not published…" → "not published…"
+    return re.sub(r"^[\w.]+(Error|Exception|Failure): ", "", message)
+
+
+def interpret_event(event) -> StepEvent | None:
+    """Turn a Dagster event-log entry into a progress event (None for the noise)."""
+    dagster_event = getattr(event, "dagster_event", None)
+    if dagster_event is None:
+        return None
+    kind = dagster_event.event_type_value
+    step = dagster_event.step_key or ""
+    if kind == "STEP_START":
+        return StepEvent("started", step)
+    if kind == "STEP_SUCCESS":
+        return StepEvent("succeeded", step)
+    if kind == "STEP_SKIPPED":
+        return StepEvent("skipped", step)
+    if kind == "STEP_FAILURE":
+        error = getattr(dagster_event.event_specific_data, "error", None)
+        message = root_cause_message(error) if error is not None else dagster_event.message or ""
+        return StepEvent("failed", step, message)
+    if kind == "ASSET_CHECK_EVALUATION":
+        evaluation = dagster_event.event_specific_data
+        name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
+        if evaluation.passed:
+            return StepEvent("check_passed", name)
+        severity = getattr(evaluation.severity, "value", str(evaluation.severity))
+        return StepEvent("check_failed", name, f"severity {severity}")
+    return None
+
+
+def fold_outcome(run_id: str, job_name: str, success: bool, events: list[StepEvent]) -> RunOutcome:
+    """Summarise a run's progress events into its outcome (pure)."""
+    outcome = RunOutcome(run_id=run_id, job_name=job_name, success=success)
+    for ev in events:
+        if ev.kind == "succeeded":
+            outcome.steps_succeeded.append(ev.step)
+        elif ev.kind == "failed":
+            outcome.steps_failed[ev.step] = ev.message
+        elif ev.kind == "skipped":
+            outcome.steps_skipped.append(ev.step)
+        elif ev.kind == "check_failed":
+            outcome.checks_failed[ev.step] = ev.message
+    return outcome
+
+
+def load_definitions():
+    """The code location's Definitions (imported lazily: loading runs the dbt manifest check)."""
+    from orchestration.definitions import defs
+
+    return defs
+
+
+def run_job(
+    paths: Paths,
+    job_name: str,
+    period_range: tuple[str, str] | None = None,
+    tags: dict[str, str] | None = None,
+    on_event: Callable[[StepEvent], None] | None = None,
+    definitions=None,
+    log_level: str = "WARNING",
+    asset_selection: list | None = None,
+) -> RunOutcome:
+    """Execute ``job_name`` in process and report its progress through ``on_event``.
+
+    ``asset_selection`` (AssetKeys) runs only part of the job, with the checks of those assets.
+    The run executes in a worker thread while this thread tails the run's event log, so the
+    caller sees steps start and finish as they happen.
+    """
+    from orchestration.instance import get_instance
+
+    defs = definitions or load_definitions()
+    try:
+        job = defs.resolve_job_def(job_name)
+    except Exception as exc:
+        raise YecaiError(
+            f"there is no job named {job_name!r} in the yecai definitions",
+            "run `yecai ui` and look under Jobs for the names that exist",
+        ) from exc
+    if period_range is not None and job.partitions_def is None:
+        period_range = None  # nothing in this job is per period: run it whole
+    instance = get_instance(paths)
+    run_id = str(uuid.uuid4())
+    all_tags = {**partition_tags(period_range), **(tags or {})}
+    result_box: dict[str, object] = {}
+
+    def execute() -> None:
+        try:
+            result_box["result"] = job.execute_in_process(
+                # The console logger only echoes; the full log is in the instance either way.
+                run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+                instance=instance,
+                run_id=run_id,
+                tags=all_tags,
+                raise_on_error=False,
+                asset_selection=asset_selection,
+            )
+        except BaseException as exc:  # surfaced to the caller below, with context
+            result_box["error"] = exc
+
+    worker = threading.Thread(target=execute, name=f"yecai-run-{job_name}", daemon=True)
+    worker.start()
+    seen: list[StepEvent] = []
+    cursor: str | None = None
+    while True:
+        alive = worker.is_alive()
+        connection = instance.get_records_for_run(run_id, cursor=cursor)
+        cursor = connection.cursor or cursor
+        for record in connection.records:
+            step_event = interpret_event(record.event_log_entry)
+            if step_event is not None:
+                seen.append(step_event)
+                if on_event is not None:
+                    on_event(step_event)
+        if not alive:
+            break
+        worker.join(timeout=0.5)
+    if "error" in result_box:
+        error = result_box["error"]
+        if isinstance(error, YecaiError):
+            raise error
+        raise YecaiError(
+            f"the {job_name} run {run_id} could not start: {error}",
+            "check the Dagster instance under YECAI_HOME/dagster (see `yecai info`)",
+        ) from error  # type: ignore[misc]
+    success = bool(result_box["result"].success)  # type: ignore[union-attr]
+    return fold_outcome(run_id, job_name, success, seen)

@@ -1,0 +1,93 @@
+"""Fiscal periods and the dbt invocation they turn into."""
+
+import json
+from datetime import date
+
+import pytest
+
+from orchestration.defs.shared.partitions import (
+    build_fiscal_periods,
+    parse_period,
+    period_of,
+    periods_between,
+)
+from orchestration.defs.transform.dbt_args import (
+    count_buildable_nodes,
+    dbt_build_args,
+    dbt_env,
+    period_vars,
+)
+from orchestration.runner import partition_tags
+from yecai.errors import YecaiError
+from yecai.settings import Paths
+
+pytestmark = pytest.mark.unit
+
+
+def test_periods_between_crosses_a_year_end():
+    assert periods_between("2024-11", "2025-02") == ["2024-11", "2024-12", "2025-01", "2025-02"]
+
+
+@pytest.mark.parametrize("bad", ["2025-13", "2025-1", "25-01", "2025/01", ""])
+def test_a_malformed_period_is_a_user_error_that_shows_the_format(bad):
+    with pytest.raises(YecaiError) as err:
+        parse_period(bad, "--from")
+    assert "YYYY-MM" in (err.value.fix or "")
+
+
+def test_a_reversed_range_is_refused_not_silently_empty():
+    with pytest.raises(YecaiError, match="comes after"):
+        periods_between("2025-03", "2025-01")
+
+
+def test_the_open_month_is_a_partition_so_the_daily_run_can_refresh_it():
+    partitions = build_fiscal_periods("2025-01")
+    keys = partitions.get_partition_keys()
+    assert keys[0] == "2025-01"
+    assert keys[-1] == period_of(date.today())
+
+
+def test_one_period_run_sets_period_but_a_range_does_not():
+    assert period_vars("2025-03", "2025-03") == {
+        "period": "2025-03",
+        "period_from": "2025-03",
+        "period_to": "2025-03",
+    }
+    assert "period" not in period_vars("2025-01", "2025-03")
+
+
+def test_build_args_carry_the_vars_as_json():
+    args = dbt_build_args(("2025-01", "2025-02"))
+    assert args[:2] == ["build", "--vars"]
+    assert json.loads(args[2]) == {"period_from": "2025-01", "period_to": "2025-02"}
+    assert dbt_build_args() == ["build"]
+
+
+def test_dbt_env_points_at_this_installation(tmp_path):
+    env = dbt_env(Paths(home=tmp_path))
+    assert env["YECAI_WAREHOUSE_PATH"] == str(tmp_path / "warehouse" / "build.duckdb")
+    assert env["YECAI_RAW_ZONE"] == str(tmp_path / "lake" / "raw")
+    assert env["YECAI_LAKE_META"] == str(tmp_path / "lake" / "_meta")
+
+
+def test_per_period_selection_counts_only_tagged_buildable_nodes():
+    manifest = {
+        "nodes": {
+            "model.a": {"resource_type": "model", "tags": ["fiscal_period"]},
+            "model.b": {"resource_type": "model", "config": {"tags": ["fiscal_period"]}},
+            "model.c": {"resource_type": "model", "tags": []},
+            "seed.d": {"resource_type": "seed", "tags": []},
+            "test.e": {"resource_type": "test", "tags": ["fiscal_period"]},
+        }
+    }
+    assert count_buildable_nodes(manifest, per_period=True) == 2
+    assert count_buildable_nodes(manifest, per_period=False) == 2
+    assert count_buildable_nodes({"nodes": {}}, per_period=True) == 0
+
+
+def test_range_run_tags_are_dagster_partition_range_tags():
+    assert partition_tags(("2025-01", "2025-03")) == {
+        "dagster/asset_partition_range_start": "2025-01",
+        "dagster/asset_partition_range_end": "2025-03",
+    }
+    assert partition_tags(None) == {}
