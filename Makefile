@@ -4,17 +4,18 @@
 SHELL := /bin/bash
 SCALE ?= 0.01
 SEED ?= 42
-UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+# uv from PATH when there is one, else the copy pip puts beside this Python (`python3 -m uv`).
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 
-.PHONY: help install browser-deps dbt-parse demo test lint format clean
+.PHONY: help uv-bootstrap install browser-deps dbt-parse demo test lint format clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
-$(UV):
-	python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
+uv-bootstrap:
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 
-install: $(UV)  ## create .venv from uv.lock (exact versions)
+install: uv-bootstrap  ## create .venv from uv.lock (exact versions)
 	$(UV) sync --frozen
 
 browser-deps:  ## Debian's Chromium for the browser tests (no tool may download its own browser here)
