@@ -2,7 +2,8 @@
 
 Scores per dimension, domain and owner from each check's latest result; the trend
 over runs; the failing checks with their failing keys; exception and quarantine
-counts; a link to the GX Data Docs. ``write_scorecard(paths)`` is the entry point.
+counts; what the pipeline found grouped by defect kind (``defect_kinds``); a link to
+the GX Data Docs. ``write_scorecard(paths)`` is the entry point.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 import duckdb
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from quality import charts
+from quality import charts, defect_kinds
 from quality.checks import Dimension
 from quality.gx_context import data_docs_dir
 from quality.results import CheckResult, read_history, to_json
@@ -183,8 +184,11 @@ def render(
     quarantine: list[tuple[str, str, str, int]],
     data_docs_link: str | None,
     generated_at: datetime,
+    findings: list[defect_kinds.Finding] | None = None,
 ) -> str:
     latest = latest_results(history)
+    findings = findings or []
+    totals = defect_kinds.totals_by_kind(findings)
     labels, series = trend(history)
     failing = [r for r in latest if not r.success]
     failing.sort(key=lambda r: (r.severity != "blocking", r.layer, r.asset, r.check))
@@ -218,6 +222,20 @@ def render(
         if quarantine
         else "",
         data_docs_link=data_docs_link,
+        kinds=defect_kinds.KINDS,
+        not_classifiable=defect_kinds.NOT_CLASSIFIABLE,
+        kind_totals=totals,
+        kind_counts=[
+            c for c in defect_kinds.count_by_kind(findings) if c.kind != defect_kinds.FOLLOW_ON
+        ],
+        follow_ons=[
+            c for c in defect_kinds.count_by_kind(findings) if c.kind == defect_kinds.FOLLOW_ON
+        ],
+        kinds_svg=charts.bar_chart(
+            [(k, n) for k, n in totals.items() if n], title="findings per defect kind"
+        )
+        if any(totals.values())
+        else "",
     )
 
 
@@ -226,12 +244,14 @@ def write_scorecard(paths: Paths, db_path: Path | None = None) -> Path:
     db = db_path or (paths.published_db if paths.published_db.exists() else paths.build_db)
     docs_index = data_docs_dir(paths) / "index.html"
     paths.reports.mkdir(parents=True, exist_ok=True)
+    history = read_history(paths)
     html = render(
-        read_history(paths),
+        history,
         exception_counts(db),
         quarantine_counts(paths),
         "data_docs/index.html" if docs_index.exists() else None,
         datetime.now(UTC),
+        defect_kinds.collect_findings(paths, db, latest_results(history)),
     )
     out = paths.reports / "scorecard.html"
     tmp = out.with_suffix(".html.tmp")

@@ -1,7 +1,7 @@
 """The governance scorecard opens offline in headless Chromium and shows its content.
 
 Runs the real suites on a warehouse with a known unbalanced voucher and an invalid
-USCC, writes the scorecard, opens it from disk with the network blocked, and saves
+USCC, writes the scorecard (including its exceptions-by-kind section), opens it from disk with the network blocked, and saves
 the screenshot used in the docs (docs/img/scorecard.png).
 """
 
@@ -63,6 +63,21 @@ def test_scorecard_renders_offline_with_failing_checks(tmp_path, monkeypatch):
                 assert dim in dims
             assert page.locator("#trend svg polyline").count() >= 1  # two runs: a line
             assert "invalid_uscc" in page.locator("#exceptions").inner_text()
+            # Exceptions by kind: the master-data exception (erp customer C9) and the failing
+            # USCC check on master.parties (P0003) are two invalid_uscc findings.
+            kinds = page.locator("#defect-kinds")
+            assert kinds.is_visible() and "问题类型" in kinds.locator("h2").inner_text()
+            uscc = kinds.locator("#kind-totals tr[data-kind='invalid_uscc']")
+            assert uscc.get_attribute("data-count") == "2"
+            assert kinds.locator("#kind-counts tr[data-kind='invalid_uscc']").count() == 2
+            assert (
+                kinds.locator("#kind-totals tr[data-kind='wrong_amount']").get_attribute(
+                    "data-count"
+                )
+                == "0"
+            )
+            late = kinds.locator("#kind-totals tr[data-kind='late_arriving']")
+            assert late.get_attribute("data-classifiable") == "false"
             assert page.locator("a[href='data_docs/index.html']").is_visible()
             SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SCREENSHOT), full_page=True)

@@ -1,0 +1,440 @@
+"""What the pipeline found, grouped by a defect-kind taxonomy (the scorecard's "问题类型").
+
+Every stage reports problems in its own words: ingestion quarantines rows and writes
+warnings and schema drift into batch manifests, the master-data models write
+``governance.master_data_exceptions``, reconciliation writes
+``governance.reconciliation_exceptions``, canonical checks fail with failing keys and the
+party crosswalk unifies differently spelled companies. This module turns all of them into
+``Finding`` rows of one taxonomy (the kinds below), one row per problem found, so the
+scorecard can count them per kind, system and entity.
+
+It never reads a defect log: a real company has none. Decisions (which stage's wording is
+which kind, what is a follow-on of another finding, which findings are the same one) are
+pure functions; the readers at the bottom are thin.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from quality.results import CheckResult
+from quality.sql_rules import quote_ident, quote_literal
+from yecai.settings import Paths
+
+# kind -> (中文, what finds it). The order is the order on the scorecard.
+KINDS: dict[str, tuple[str, str]] = {
+    "duplicate_row": ("重复记录", "quarantine (duplicate key in a batch), party de-duplication"),
+    "missing_key": ("缺失关键字段", "quarantine (missing key), manifest warnings, master data"),
+    "invalid_uscc": ("统一社会信用代码无效", "canonical check, master data exceptions"),
+    "invalid_national_id": ("身份证号无效", "canonical check on employees"),
+    "unbalanced_voucher": ("凭证借贷不平", "reconciliation (voucher level)"),
+    "unmapped_code": ("编码未映射", "master data exceptions (account / category mapping)"),
+    "cross_system_alias": ("跨系统别名", "party crosswalk: one company, different names"),
+    "wrong_amount": ("入账金额错误", "reconciliation: amount differs from the document"),
+    "wrong_account": ("入账科目错误", "reconciliation: account differs from the posting rule"),
+    "not_booked": ("业务未入账", "reconciliation: document with no voucher"),
+    "booked_without_document": ("无单据入账", "reconciliation: voucher with no document"),
+    "deleted_record": ("已删除记录", "ingestion: deleted / soft-deleted rows (tombstones)"),
+    "schema_drift": ("结构漂移", "ingestion: renamed / added / retyped columns in manifests"),
+}
+# Kinds a single snapshot of the data cannot tell from normal business: a late entry or a
+# retroactive change is an ordinary row whose updated_at moved. Incremental extraction picks
+# them up (that is what the look-back window is for), but nothing marks them as defects.
+NOT_CLASSIFIABLE: dict[str, tuple[str, str]] = {
+    "late_arriving": ("迟到数据", "picked up by the watermark look-back; a normal row otherwise"),
+    "retroactive_change": ("追溯修改", "picked up as a changed row; a normal update otherwise"),
+}
+BEYOND_SAMPLE = "check (beyond its failing-key sample)"
+FOLLOW_ON = "follow_on"  # a consequence of another finding, shown but not counted as a defect
+
+# Reconciliation exception types that are totals or consequences of other findings:
+# control accounts vs subledgers, vouchers on accounts that have no group mapping.
+_FOLLOW_ON_TYPES = {"subledger_differs", "unmapped_account"}
+# Reconciliation exception types that are themselves a defect kind.
+_RECONCILIATION_KINDS = {
+    "missing_booking": "not_booked",
+    "amount_differs": "wrong_amount",
+    "account_differs": "wrong_account",
+    "booked_without_document": "booked_without_document",
+    "unbalanced_voucher": "unbalanced_voucher",
+}
+# Canonical check names (prefix before "__column") that find a defect kind.
+_CHECK_KINDS = {
+    "national_id_check_digit": "invalid_national_id",
+    "uscc_check_digit": "invalid_uscc",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    system: str
+    entity: str
+    key: str
+    found_by: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class KindCount:
+    kind: str
+    system: str
+    entity: str
+    count: int
+
+
+# --- pure decisions ------------------------------------------------------------------
+def kind_of_quarantine_reason(reason: str) -> str | None:
+    """The defect kind of one quarantine reason, or None when it is no kind of the taxonomy."""
+    text = reason.lower()
+    if text.startswith("duplicate primary key"):
+        return "duplicate_row"
+    if text.startswith("missing primary key") or text.startswith("missing reference"):
+        return "missing_key"
+    return None
+
+
+def kind_of_warning(reason: str) -> str | None:
+    """Manifest warnings keep a row but name a problem ("missing reference: x is empty")."""
+    return "missing_key" if reason.lower().startswith("missing reference") else None
+
+
+def kind_of_check(check: str) -> str | None:
+    return _CHECK_KINDS.get(check.split("__", 1)[0])
+
+
+def kind_of_reconciliation(
+    exception_type: str, reason: str, document_key: str, incomplete_documents: set[str]
+) -> str:
+    """The defect kind of one reconciliation exception, or FOLLOW_ON.
+
+    Follow-ons are real differences whose cause is another finding, so counting them again
+    would double count one defect: an amount that differs only because the voucher itself is
+    unbalanced; a document built from source rows that were quarantined (payroll per cost
+    centre and period); control-account and unmapped-account differences, which are totals
+    of document-level findings and of unmapped codes / missing accounts.
+    """
+    if exception_type in _FOLLOW_ON_TYPES:
+        return FOLLOW_ON
+    # a type this taxonomy does not know yet shows under its own name rather than vanish
+    kind = _RECONCILIATION_KINDS.get(exception_type, exception_type)
+    if kind == "wrong_amount" and "voucher unbalanced" in (reason or ""):
+        return FOLLOW_ON
+    if kind in ("wrong_amount", "booked_without_document") and document_key in (
+        incomplete_documents
+    ):
+        return FOLLOW_ON
+    return kind
+
+
+def strip_system(key: str) -> str:
+    """``erp:C000148`` (a canonical key) → ``C000148`` (the source system's own key)."""
+    return key.split(":", 1)[1] if ":" in key else key
+
+
+def check_findings(results: list[CheckResult]) -> list[Finding]:
+    """Findings of the failing canonical checks that detect a defect kind (failing keys)."""
+    out = []
+    for r in results:
+        kind = kind_of_check(r.check)
+        if kind is None or r.success:
+            continue
+        for row in r.failing_keys:
+            system = str(row.get("source_system") or "(warehouse)")
+            # the row's identifying column: a canonical key, else a code / id / pk column
+            key_col = next((c for c in row if c.endswith("_key")), None) or next(
+                (c for c in row if c.endswith(("_code", "_id", "_pk"))), None
+            )
+            key = strip_system(str(row[key_col])) if key_col else json.dumps(row, default=str)
+            out.append(Finding(kind, system, r.asset, key, f"check {r.check}"))
+        # failing keys are a sample: the rows beyond it are findings too, without a key
+        for i in range(max(0, (r.unexpected_count or 0) - len(r.failing_keys))):
+            systems = {str(k.get("source_system")) for k in r.failing_keys}
+            system = systems.pop() if len(systems) == 1 else "(beyond sample)"
+            out.append(Finding(kind, system, r.asset, f"{r.check}#{i}", BEYOND_SAMPLE))
+    return out
+
+
+def alias_findings(
+    crosswalk: list[tuple[str, str, str, str, str]], duplicates: set[tuple[str, str]]
+) -> list[Finding]:
+    """One finding per unified party whose records in different systems carry different names.
+
+    ``crosswalk`` rows are (unified_party_code, system, entity, source_code, party_name).
+    Records already found as duplicates within their system are left out: a duplicate
+    spelled differently is a duplicate_row, not a cross-system alias.
+    """
+    groups: dict[str, list[tuple[str, str, str, str]]] = {}
+    for unified, system, entity, code, name in crosswalk:
+        if (system, code) in duplicates:
+            continue
+        groups.setdefault(unified, []).append((system, entity, code, name))
+    out = []
+    for unified, members in sorted(groups.items()):
+        systems = {m[0] for m in members}
+        names = {m[3] for m in members}
+        if len(systems) > 1 and len(names) > 1:
+            detail = "; ".join(f"{s}:{c} {n}" for s, _, c, n in sorted(members))
+            out.append(
+                Finding(
+                    "cross_system_alias",
+                    "+".join(sorted(systems)),
+                    "parties",
+                    unified,
+                    "master.party_crosswalk",
+                    detail,
+                )
+            )
+    return out
+
+
+def dedupe(findings: list[Finding]) -> list[Finding]:
+    """One finding per (kind, system, key): stages that see the same problem count it once.
+
+    The first stage to report it keeps it (callers list the most specific stage first).
+    """
+    seen: set[tuple[str, str, str]] = set()
+    out = []
+    for f in findings:
+        ident = (f.kind, f.system, f.key)
+        if ident in seen:
+            continue
+        seen.add(ident)
+        out.append(f)
+    return out
+
+
+def count_by_kind(findings: list[Finding]) -> list[KindCount]:
+    """Counts per kind, system and entity, in taxonomy order (follow-ons last)."""
+    order = {k: i for i, k in enumerate([*KINDS, *NOT_CLASSIFIABLE, FOLLOW_ON])}
+    counts = Counter((f.kind, f.system, f.entity) for f in findings)
+    return [
+        KindCount(k, s, e, n)
+        for (k, s, e), n in sorted(counts.items(), key=lambda kv: (order.get(kv[0][0], 99), kv[0]))
+    ]
+
+
+def totals_by_kind(findings: list[Finding]) -> dict[str, int]:
+    totals = Counter(f.kind for f in findings if f.kind != FOLLOW_ON)
+    return {k: totals.get(k, 0) for k in KINDS} | {
+        k: n for k, n in totals.items() if k not in KINDS
+    }
+
+
+# --- reads ---------------------------------------------------------------------------
+def _manifests(paths: Paths) -> list[dict]:
+    out = []
+    for f in sorted(paths.raw.glob("*/*/batch=*/manifest.json")):
+        try:
+            out.append(json.loads(f.read_text(encoding="utf-8")))
+        except (OSError, json.JSONDecodeError):
+            continue  # a batch being written; the next scorecard sees it
+    return out
+
+
+def manifest_findings(manifests: list[dict]) -> list[Finding]:
+    """Schema drift (one per change per export) and warnings kept with the rows."""
+    out = []
+    for m in manifests:
+        system, entity = m.get("source", ""), m.get("entity", "")
+        where = Path(m.get("source_file") or "").name or m.get("batch_id", "")
+        for drift in m.get("schema_drift") or []:
+            cols = ",".join(drift.get("columns") or [])
+            out.append(
+                Finding(
+                    "schema_drift",
+                    system,
+                    entity,
+                    f"{where}:{drift.get('change')}:{cols}",
+                    "batch manifest",
+                    drift.get("detail", ""),
+                )
+            )
+        for reason, keys in (m.get("warnings") or {}).items():
+            kind = kind_of_warning(reason)
+            for key in keys if kind else []:
+                out.append(Finding(kind, system, entity, str(key), "batch manifest", reason))
+    return out
+
+
+def _quarantine_rows(paths: Paths) -> list[tuple]:
+    if not list(paths.quarantine.glob("*/*/batch=*/*.parquet")):
+        return []
+    glob = str(paths.quarantine / "*" / "*" / "batch=*" / "*.parquet")
+    con = duckdb.connect()
+    try:
+        rel = con.sql(
+            f"select * from read_parquet({quote_literal(glob)}, filename = true, "
+            "union_by_name = true, hive_partitioning = false)"
+        )
+        cols = set(rel.columns)
+
+        def col(name: str) -> str:  # a column some quarantine file lacks reads as NULL
+            return f"cast({quote_ident(name)} as varchar)" if name in cols else "null"
+
+        return con.execute(
+            "select split_part(filename, '/', -4), split_part(filename, '/', -3), "
+            f"coalesce({col('_source_pk')}, ''), coalesce({col('_batch_id')}, ''), "
+            f"coalesce({col('_reason')}, ''), {col('cost_center')}, {col('period')}, "
+            f"{col('_row_number')} from rel"
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def quarantine_findings(rows: list[tuple]) -> tuple[list[Finding], set[str]]:
+    """Quarantined rows as findings (one per row and reason), and the documents they leave
+    incomplete (``cost_center|period``: payroll is booked per cost centre and period)."""
+    out: list[Finding] = []
+    incomplete: set[str] = set()
+    for system, entity, pk, batch, reasons, cost_center, period, row in rows:
+        for reason in reasons.split("; "):
+            kind = kind_of_quarantine_reason(reason)
+            if kind:
+                # a quarantined row is its own finding: the same key repeated in two exports
+                # (or twice in one) is two defects, so batch and row number are in the key
+                key = f"{pk}@{batch}#{row or ''}"
+                out.append(Finding(kind, system, entity, key, "quarantine", reason))
+        if cost_center and period:
+            incomplete.add(f"{cost_center}|{period}")
+    return out, incomplete
+
+
+def deleted_findings(paths: Paths) -> list[Finding]:
+    """Rows the raw zone marks deleted (tombstones of hard deletes, soft-deleted rows)."""
+    if not list(paths.raw.glob("*/*/batch=*/*.parquet")):
+        return []
+    glob = str(paths.raw / "*" / "*" / "batch=*" / "*.parquet")
+    con = duckdb.connect()
+    try:
+        rows = con.execute(
+            "select distinct split_part(filename, '/', -4), split_part(filename, '/', -3), "
+            f"_source_pk from read_parquet({quote_literal(glob)}, filename = true, "
+            "union_by_name = true, hive_partitioning = false) where _is_deleted"
+        ).fetchall()
+    except duckdb.Error:
+        return []  # no _is_deleted column anywhere yet
+    finally:
+        con.close()
+    return [Finding("deleted_record", s, e, str(k), "raw zone (_is_deleted)") for s, e, k in rows]
+
+
+def _rows(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> list[tuple]:
+    """``columns`` of every row of ``table``; a column the table lacks reads as NULL, a
+    missing table as no rows (older warehouses, hand-made test warehouses)."""
+    schema, name = table.split(".")
+    have = {
+        r[0]
+        for r in con.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = ? and table_name = ?",
+            [schema, name],
+        ).fetchall()
+    }
+    if not have:
+        return []
+    select = ", ".join(quote_ident(c) if c in have else "null" for c in columns)
+    return con.execute(f"select {select} from {table}").fetchall()
+
+
+def warehouse_findings(db: Path, incomplete: set[str]) -> tuple[list[Finding], list[Finding]]:
+    """(master-data and reconciliation findings, cross-system aliases) from the warehouse."""
+    if not db.exists():
+        return [], []
+    con = duckdb.connect(str(db), read_only=True)
+    found: list[Finding] = []
+    try:
+        for system, entity, code, kind, reason in _rows(
+            con,
+            "governance.master_data_exceptions",
+            ["source_system", "entity", "code", "kind", "reason"],
+        ):
+            found.append(
+                Finding(
+                    str(kind or "(none)"),
+                    str(system),
+                    str(entity),
+                    str(code),
+                    "master data",
+                    reason or "",
+                )
+            )
+        reconciliation = _rows(
+            con,
+            "governance.reconciliation_exceptions",
+            [
+                "exception_id",
+                "exception_type",
+                "check_level",
+                "source_system",
+                "document_type",
+                "document_source_id",
+                "voucher_source_id",
+                "reason",
+                "document_key",
+            ],
+        )
+        for i, (
+            exc_id,
+            etype,
+            level,
+            system,
+            doc_type,
+            doc_id,
+            voucher_id,
+            reason,
+            doc_key,
+        ) in enumerate(reconciliation):
+            doc_id = doc_id or doc_key
+            kind = kind_of_reconciliation(str(etype), reason or "", doc_id or "", incomplete)
+            voucher_level = kind in ("unbalanced_voucher", "booked_without_document")
+            key = (voucher_id if voucher_level else doc_id) or doc_id or voucher_id or ""
+            entity = doc_type or level or ""
+            if kind == FOLLOW_ON:  # each follow-on row is its own finding
+                entity, key = f"{etype}: {entity}", str(exc_id or i)
+            found.append(
+                Finding(
+                    kind, str(system or "(group)"), entity, str(key), "reconciliation", reason or ""
+                )
+            )
+        duplicates = {(f.system, f.key) for f in found if f.kind == "duplicate_row"}
+        crosswalk = _rows(
+            con,
+            "master.party_crosswalk",
+            [
+                "unified_party_code",
+                "source_system",
+                "source_entity",
+                "party_source_code",
+                "party_name",
+            ],
+        )
+        aliases = alias_findings([tuple(map(str, r)) for r in crosswalk], duplicates)
+    finally:
+        con.close()
+    return found, aliases
+
+
+def collect_findings(paths: Paths, db: Path, latest: list[CheckResult]) -> list[Finding]:
+    """Everything the pipeline found, in the taxonomy, each problem once."""
+    quarantined, incomplete = quarantine_findings(_quarantine_rows(paths))
+    warehouse, aliases = warehouse_findings(db, incomplete)
+    # most specific stage first: master data names the source entity, checks only the asset
+    found = [
+        *quarantined,
+        *warehouse,
+        *manifest_findings(_manifests(paths)),
+        *check_findings(latest),
+        *deleted_findings(paths),
+        *aliases,
+    ]
+    # Unkeyed check failures beyond the sample count only when no other stage reports the
+    # kind (with keys, so it is complete there); else they would double count.
+    stages = {f.kind for f in found if not f.found_by.startswith("check ")}
+    found = [f for f in found if f.found_by != BEYOND_SAMPLE or f.kind not in stages]
+    return dedupe(found)

@@ -1,0 +1,266 @@
+"""On the demo company, the scorecard counts every injected defect kind the pipeline can see.
+
+The demo (seed 42, scale 0.01) runs through the pipeline's steps; the scorecard's "Exceptions by
+kind · 问题类型" section is parsed (data attributes on its rows) and compared with the demo's
+defect log, ground_truth.csv, which the scorecard itself never reads (the test removes it
+and writes the scorecard again to show the counts do not change).
+"""
+
+import csv
+import os
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path
+
+import duckdb
+import httpx
+import pytest
+
+from yecai.settings import REPO_ROOT, Paths
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+YECAI = Path(sys.executable).parent / "yecai"
+# A single snapshot cannot tell these from normal rows (see quality/defect_kinds.py).
+NOT_COUNTABLE = {"late_arriving", "retroactive_change"}
+# The scorecard names these by the source entity, like the defect log.
+SAME_ENTITY_NAMES = {
+    "duplicate_row",
+    "missing_key",
+    "invalid_uscc",
+    "unmapped_code",
+    "schema_drift",
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _yecai(env: dict, *args: str, timeout: int = 1800) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(YECAI), *args], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=timeout
+    )
+
+
+class _KindRows(HTMLParser):
+    """Rows of the defect-kind tables: (table id, attributes of each <tr data-kind=...>)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.table: str | None = None
+        self.rows: list[tuple[str | None, dict[str, str]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: v or "" for k, v in attrs}
+        if tag == "table":
+            self.table = a.get("id")
+        elif tag == "tr" and "data-kind" in a:
+            self.rows.append((self.table, a))
+
+
+def _scorecard_rows(html: str) -> list[tuple[str | None, dict[str, str]]]:
+    parser = _KindRows()
+    parser.feed(html)
+    return parser.rows
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    """Generate the demo, serve its CRM and run the pipeline's steps once for this module.
+
+    The steps `yecai run` performs, without Dagster: ingest every source, one `dbt build`
+    over 2025 (the environment and arguments the orchestration uses), audit and publish,
+    write the reports. The scorecard read is the one `yecai report quality` writes.
+    """
+    from orchestration.defs.transform.dbt_args import dbt_build_args, dbt_env
+
+    home = tmp_path_factory.mktemp("scorecard-demo") / "home"
+    paths = Paths(home=home)
+    env = dict(os.environ)
+    env.update(YECAI_HOME=str(home), YECAI_FIRST_PERIOD="2025-01")
+    for var in ("YECAI_DBT_PROJECT_DIR", "YECAI_DAGSTER_PG_URL"):
+        env.pop(var, None)
+    done = _yecai(env, "demo", "generate", "--seed", "42", "--scale", "0.01", timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+    port, token = _free_port(), "scorecard-e2e"
+    env.update(YECAI_CRM_URL=f"http://127.0.0.1:{port}", YECAI_CRM_TOKEN=token)
+    crm = subprocess.Popen(
+        [str(YECAI), "demo", "crm-serve", "--port", str(port), "--token", token],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(120):
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        done = _yecai(env, "ingest")
+        assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
+    finally:
+        crm.terminate()
+        crm.wait(timeout=30)
+    dbt = Path(sys.executable).parent / "dbt"
+    paths.build_db.parent.mkdir(parents=True, exist_ok=True)  # as the orchestration does
+    done = subprocess.run(
+        [
+            str(dbt),
+            *dbt_build_args(("2025-01", "2025-12")),
+            "--profiles-dir",
+            ".",
+            "--target-path",
+            str(home / "dbt-target"),
+            "--log-path",
+            str(home / "dbt-logs"),
+        ],
+        cwd=REPO_ROOT / "dbt_project",
+        env=env | dbt_env(paths),
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
+    assert done.returncode == 0, done.stdout[-4000:]
+    for step in (("publish",), ("report", "quality")):
+        done = _yecai(env, *step)
+        assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
+
+    with (paths.demo / "ground_truth.csv").open(encoding="utf-8") as handle:
+        truth = list(csv.DictReader(handle))
+    html = (paths.reports / "scorecard.html").read_text(encoding="utf-8")
+    return paths, truth, _scorecard_rows(html)
+
+
+def _totals(rows) -> dict[str, str]:
+    return {a["data-kind"]: a["data-count"] for table, a in rows if table == "kind-totals"}
+
+
+def _counts(rows) -> Counter:
+    out: Counter = Counter()
+    for table, a in rows:
+        if table == "kind-counts":
+            out[(a["data-kind"], a["data-system"], a["data-entity"])] += int(a["data-count"])
+    return out
+
+
+def test_every_countable_kind_shows_the_ground_truth_count(demo_run):
+    _, truth, rows = demo_run
+    totals = _totals(rows)
+    truth_kinds = Counter(r["kind"] for r in truth)
+    # every kind the demo injected has a row on the scorecard
+    assert set(truth_kinds) <= set(totals), set(truth_kinds) - set(totals)
+    exact = set(truth_kinds) - NOT_COUNTABLE - {"cross_system_alias", "deleted_record"}
+    assert len(exact) >= 11
+    mismatches = {k: (totals[k], truth_kinds[k]) for k in exact if int(totals[k]) != truth_kinds[k]}
+    assert not mismatches, f"kind: (scorecard, ground truth) {mismatches}"
+
+
+def test_counts_per_system_and_source_entity_match(demo_run):
+    _, truth, rows = demo_run
+    counts = _counts(rows)
+    by_system: Counter = Counter()
+    for (kind, system, _), n in counts.items():
+        by_system[(kind, system)] += n
+    truth_by_system = Counter(
+        (r["kind"], r["system"])
+        for r in truth
+        if r["kind"] not in NOT_COUNTABLE | {"cross_system_alias", "deleted_record"}
+    )
+    assert {k: by_system[k] for k in truth_by_system} == dict(truth_by_system)
+    # kinds found on a source entity carry the defect log's entity name
+    truth_by_entity = Counter(
+        (r["kind"], r["system"], r["entity"]) for r in truth if r["kind"] in SAME_ENTITY_NAMES
+    )
+    assert {k: counts[k] for k in truth_by_entity} == dict(truth_by_entity)
+
+
+def test_deleted_records_are_counted_where_the_demo_deleted_them(demo_run):
+    _, truth, rows = demo_run
+    counts = _counts(rows)
+    truth_deleted = Counter(
+        (r["system"], r["entity"]) for r in truth if r["kind"] == "deleted_record"
+    )
+    assert truth_deleted
+    assert {k: counts[("deleted_record", *k)] for k in truth_deleted} == dict(truth_deleted)
+
+
+def _alias_has_counterpart(demo: Path, row: dict) -> bool:
+    """Whether the aliased company also exists in another source system (read from the demo's
+    own databases): only then can any pipeline see two spellings of it."""
+    crm = sqlite3.connect(demo / "crm.sqlite")
+    erp = sqlite3.connect(demo / "erp.sqlite")
+    erp2 = sqlite3.connect(demo / "erp2.sqlite")
+    try:
+        if row["system"] == "crm":  # detail "uscc=<code>"
+            code = row["detail"].split("=", 1)[1].strip()
+            in_erp = erp.execute(
+                "select count(*) from (select tax_id from customers union all "
+                "select tax_id from vendors) where tax_id = ?",
+                [code],
+            ).fetchone()[0]
+            in_erp2 = erp2.execute(
+                "select count(*) from bp_master where reg_number = ?", [code]
+            ).fetchone()[0]
+            return bool(in_erp or in_erp2)
+        legal = row["detail"].split("legal name '", 1)[1].rstrip("'")
+        in_crm = crm.execute("select count(*) from accounts where name = ?", [legal]).fetchone()[0]
+        in_erp2 = erp2.execute(
+            "select count(*) from bp_master where bp_name = ?", [legal]
+        ).fetchone()[0]
+        return bool(in_crm or in_erp2)
+    finally:
+        for con in (crm, erp, erp2):
+            con.close()
+
+
+def test_cross_system_aliases_with_a_counterpart_are_all_found(demo_run):
+    paths, truth, rows = demo_run
+    aliases = [r for r in truth if r["kind"] == "cross_system_alias"]
+    detectable = [r for r in aliases if _alias_has_counterpart(paths.demo, r)]
+    assert detectable, "the demo logged no alias another system could reveal"
+    assert int(_totals(rows)["cross_system_alias"]) == len(detectable)
+
+
+def test_late_and_retroactive_rows_are_shown_as_not_countable_but_were_ingested(demo_run):
+    paths, truth, rows = demo_run
+    totals = {a["data-kind"]: a for table, a in rows if table == "kind-totals"}
+    for kind in NOT_COUNTABLE:
+        assert totals[kind].get("data-classifiable") == "false"
+    # what is detectable: each late or retroactively changed record is in the raw zone
+    con = duckdb.connect()
+    try:
+        for r in (r for r in truth if r["kind"] in NOT_COUNTABLE):
+            glob = str(paths.raw / r["system"] / r["entity"] / "batch=*" / "*.parquet")
+            n = con.execute(
+                "select count(*) from read_parquet(?, union_by_name = true) where _source_pk = ?",
+                [glob, r["key"]],
+            ).fetchone()[0]
+            assert n >= 1, f"{r['kind']} {r['system']}/{r['entity']} {r['key']} was not ingested"
+    finally:
+        con.close()
+
+
+def test_scorecard_counts_do_not_come_from_the_defect_log(demo_run):
+    paths, _, rows = demo_run
+    from quality.scorecard import write_scorecard
+
+    hidden = paths.home / "ground_truth.hidden.csv"
+    shutil.move(paths.demo / "ground_truth.csv", hidden)
+    try:
+        again = _scorecard_rows(write_scorecard(paths).read_text(encoding="utf-8"))
+    finally:
+        shutil.move(hidden, paths.demo / "ground_truth.csv")
+    assert _totals(again) == _totals(rows)
+    assert _counts(again) == _counts(rows)
