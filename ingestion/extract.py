@@ -26,9 +26,11 @@ def extract_from_sql(
     entity: EntityConfig,
     contract: Contract,
     watermark: str | None,
+    key_set: bool = True,
 ) -> tuple[str | None, list[str]]:
     """Rows changed since the watermark (minus look-back) → ``extract``; key set → ``source_keys``.
 
+    ``key_set=False`` skips reading the key set (nothing landed yet, so nothing can be deleted).
     Returns (name of the key-set table or None, notes).
     """
     sql_conn.attach(con, source.url(), source.name)
@@ -45,7 +47,7 @@ def extract_from_sql(
             + sql_conn.extract_sql(ref, cursor_src, types.get(cursor_src or ""), bound, ctype)
         )
         keys_table = None
-        if entity.detect_deletes and all(k in mapping for k in contract.primary_key):
+        if key_set and entity.detect_deletes and all(k in mapping for k in contract.primary_key):
             con.execute(
                 "create or replace temp table source_keys as "
                 + sql_conn.source_keys_sql(

@@ -198,9 +198,11 @@ def ingest_entity(
         if source.kind == "files":
             return _ingest_files(paths, source, entity, contract, full_refresh, on_progress)
 
-        def fill(con, watermark):
+        def fill(con, watermark, landed_before):
             if source.kind == "sql":
-                return extract_from_sql(con, source, entity, contract, watermark)
+                return extract_from_sql(
+                    con, source, entity, contract, watermark, key_set=landed_before
+                )
             return extract_from_rest(
                 con,
                 source,
@@ -253,7 +255,7 @@ def _ingest_files(
             _run_batch(
                 paths,
                 contract,
-                lambda con, _wm, path=path: extract_from_file(con, path, contract),
+                lambda con, _wm, _lake, path=path: extract_from_file(con, path, contract),
                 full_refresh,
                 on_progress,
                 source_file=path,
@@ -311,7 +313,9 @@ def _run_batch(
     con = duck.connect(stage.spill)
     try:
         _report(on_progress, f"{label}: extracting", 0, None)
-        keys_table, notes = fill(con, None if full_refresh else prev_wm)
+        # Deletes are keys landed before and gone now: with no batch landed yet there are
+        # none to find, so a first load skips reading the source's whole key set.
+        keys_table, notes = fill(con, None if full_refresh else prev_wm, previous is not None)
         read = con.execute("select count(*) from extract").fetchone()[0]
         _report(on_progress, f"{label}: validating", read, read)
         outcome = process_batch(

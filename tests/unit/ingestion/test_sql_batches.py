@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -247,3 +248,62 @@ def test_failure_mid_commit_leaves_no_partial_batch_and_next_run_recovers(shop, 
     assert (ok.rows_landed, ok.rows_quarantined) == (3, 5)
     assert len(quarantine_rows(paths)) == 5  # the orphaned quarantine of the failed try is gone
     assert sorted(r[0] for r in raw_rows(paths)) == ["SO1", "SO2", "SO3"]
+
+
+def test_repeated_key_lands_its_latest_version_and_quarantines_the_others(tmp_path, monkeypatch):
+    rows = [
+        ("SO1", "C1", "CNY", "1.00", "2025-01-05", "2025-01-05 10:00:00"),  # row 1
+        ("SO1", "C1", "CNY", "3.00", "2025-01-05", "2025-01-05 12:00:00"),  # row 2: latest
+        ("SO1", "C1", "CNY", "2.00", "2025-01-05", "2025-01-05 11:00:00"),  # row 3
+        ("SO2", "C2", "CNY", "9.00", "2025-01-05", "2025-01-05 10:00:00"),  # row 4
+    ]
+    paths, db = make_source(tmp_path, rows)
+    monkeypatch.setenv("SHOP_URL", f"sqlite:///{db}")
+    [result] = ingest(paths)
+    assert (result.rows_read, result.rows_landed, result.rows_quarantined) == (4, 2, 2)
+    assert {r[0]: str(r[1]) for r in raw_rows(paths)} == {"SO1": "3.00", "SO2": "9.00"}
+    # quarantine keeps the source's own text (SQLite stores '1.00' in a numeric column as 1)
+    assert [(r[2], r[1], Decimal(r[3])) for r in quarantine_rows(paths)] == [
+        (1, "duplicate primary key within the batch (row 2 kept)", Decimal("1.00")),
+        (3, "duplicate primary key within the batch (row 2 kept)", Decimal("2.00")),
+    ]
+
+
+def test_rerun_after_an_all_quarantined_batch_does_not_count_defects_twice(tmp_path, monkeypatch):
+    # Nothing ever landed, but defects were quarantined: the rerun must still recognise them.
+    paths, db = make_source(tmp_path, BAD[:4])
+    monkeypatch.setenv("SHOP_URL", f"sqlite:///{db}")
+    [first] = ingest(paths)
+    assert (first.rows_landed, first.rows_quarantined) == (0, 4)
+    [again] = ingest(paths)
+    assert again.status == "no_change", again.message
+    assert (again.rows_read, again.rows_quarantined, again.rows_unchanged) == (0, 0, 4)
+    assert len(quarantine_rows(paths)) == 4
+
+
+def test_numbers_with_thousands_separators_land_and_are_reported(tmp_path, monkeypatch):
+    rows = [
+        ("SO1", "C1", "CNY", "12,345.60", "2025-01-05", "2025-01-05 10:00:00"),
+        ("SO2", "C1", "CNY", "7.00", "2025-01-05", "2025-01-05 10:00:00"),
+    ]
+    paths, db = make_source(tmp_path, rows)
+    monkeypatch.setenv("SHOP_URL", f"sqlite:///{db}")
+    [result] = ingest(paths)
+    assert (result.rows_landed, result.rows_quarantined) == (2, 0)
+    assert {r[0]: str(r[1]) for r in raw_rows(paths)} == {"SO1": "12345.60", "SO2": "7.00"}
+    [batch] = committed_batches(paths, "shop", "orders")
+    drift = json.loads((batch / "manifest.json").read_text())["schema_drift"]
+    assert [(d["change"], d["columns"]) for d in drift] == [("retyped", ["amount"])]
+
+
+def test_column_retyped_at_the_source_fails_the_batch(tmp_path, monkeypatch):
+    rows = [
+        ("SO1", "C1", "CNY", "high", "2025-01-05", "2025-01-05 10:00:00"),
+        ("SO2", "C1", "CNY", "low", "2025-01-05", "2025-01-05 10:00:00"),
+    ]
+    paths, db = make_source(tmp_path, rows, on_drift="fail_batch")
+    monkeypatch.setenv("SHOP_URL", f"sqlite:///{db}")
+    [result] = ingest(paths)
+    assert result.status == "failed"
+    assert "amount no longer holds decimal(18,2) values (none of 2 values cast)" in result.message
+    assert committed_batches(paths, "shop", "orders") == []
