@@ -3,7 +3,8 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='period',
-        on_schema_change='fail'
+        on_schema_change='fail',
+        tags=['fiscal_period']
     )
 }}
 {#- Booked journal lines in unified codes (总账明细). An unbalanced voucher, a draft, or a voucher
@@ -14,22 +15,42 @@
     batches newer than what the table holds, plus the latest period (delete+insert on
     `period`), so a daily increment rewrites one month instead of the whole ledger. Set the var
     `finance_reprocess_from_period` (YYYY-MM) to rebuild from an earlier period, e.g. after a
-    source deleted vouchers in a closed month; `--full-refresh` rebuilds everything. -#}
+    source deleted vouchers in a closed month; `--full-refresh` rebuilds everything.
+
+    Per fiscal period (tag fiscal_period, Dagster's monthly partitions): with the vars
+    `period_from`/`period_to` the run rewrites the periods of that range instead of the latest
+    one, plus any period touched by newer batches. Those must never be skipped: the next run
+    finds new batches by comparing with max(batch_id) and max(voucher_batch_id) here, which
+    this run advances. A table
+    that does not exist yet is built whole, range or not (the trial balance needs history). -#}
+
+{%- set period_range = fiscal_period_range() %}
 
 with
 {%- if is_incremental() %}
 touched_periods as (
-    -- periods with a voucher or line newer than anything the table holds, the latest period
-    -- the table holds (today's postings), and any period asked for explicitly
+    -- periods with a voucher or line newer than anything the table holds, the periods asked
+    -- for (the run's range, or else the latest period the table holds: today's postings),
+    -- and any period asked for with finance_reprocess_from_period
+    -- Vouchers and lines land as separate entities, each with its own batch ids: a voucher
+    -- batch is compared with the newest voucher batch the table holds and a line batch with
+    -- the newest line batch (comparing a voucher batch with the lines' would find a voucher
+    -- landed minutes after its lines "new" on every run, and rewrite every period).
     select distinct {{ fiscal_period('voucher_date') }} as period
     from {{ ref('journal_voucher') }}
-    where batch_id > (select coalesce(max(batch_id), '') from {{ this }})
+    where batch_id > (select coalesce(max(voucher_batch_id), '') from {{ this }})
     union
     select distinct {{ fiscal_period('voucher_date') }}
     from {{ ref('journal_line') }}
     where batch_id > (select coalesce(max(batch_id), '') from {{ this }})
     union
+    {%- if period_range is none %}
     select max(period) from {{ this }}
+    {%- else %}
+    select distinct {{ fiscal_period('voucher_date') }}
+    from {{ ref('journal_voucher') }}
+    where {{ fiscal_period('voucher_date') }} between '{{ period_range[0] }}' and '{{ period_range[1] }}'
+    {%- endif %}
     union
     select distinct {{ fiscal_period('voucher_date') }}
     from {{ ref('journal_voucher') }}
@@ -89,7 +110,9 @@ booked as (
         v.source_document_key as source_document_id,
         v.source_document_id as voucher_source_id,
         l.source_system,
-        l.batch_id
+        l.batch_id,
+        -- the voucher's own raw batch: what the next run compares newer voucher batches with
+        v.batch_id as voucher_batch_id
     from lines as l
     join vouchers as v on v.journal_voucher_key = l.journal_voucher_key
     left join chart as c on c.account_code = l.group_account_code

@@ -1,8 +1,29 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='period',
+        on_schema_change='fail',
+        tags=['fiscal_period']
+    )
+}}
 {#- Trial balance (科目余额表): entity × period × account, in the entity's functional currency,
     debit-positive. Every account that has ever moved carries a row in every later period, so
     the closing of one period is the opening of the next and each entity-period nets to zero.
     Profit-and-loss accounts are not closed at year end here; the balance sheet carries them
-    into 未分配利润. -#}
+    into 未分配利润.
+
+    Per fiscal period (tag fiscal_period): balances are always computed over the whole ledger
+    (an aggregate of gl_lines, cheap next to gl_lines itself), because a period's opening is
+    every earlier period's movements. What is written is narrower: the periods of the run's
+    range (vars period_from/period_to), plus every period whose stored figures no longer match
+    the ledger (a late posting in March changes the openings of April onwards), so closing =
+    next opening holds after any rebuild. Without the vars only the changed periods are
+    rewritten, which gives the same table as a full build. The comparison leaves out
+    account_name: after renaming an account in the group chart, rebuild with a range or
+    --full-refresh. -#}
+
+{%- set period_range = fiscal_period_range() %}
 
 with lines as (
     select entity_code, period, account_code, functional_currency, debit, credit, is_opening_balance
@@ -81,18 +102,51 @@ balances as (
         on m.entity_code = g.entity_code
         and m.period = g.period
         and m.account_code = g.account_code
-)
+),
 
-select
-    b.entity_code,
-    b.period,
-    b.account_code,
-    c.account_name_cn as account_name,
-    c.account_class,
-    b.functional_currency,
-    {{ money('b.closing_balance - (b.debit - b.credit)') }} as opening_balance,
-    {{ money('b.debit') }} as debit,
-    {{ money('b.credit') }} as credit,
-    {{ money('b.closing_balance') }} as closing_balance
-from balances as b
-left join chart as c on c.account_code = b.account_code
+fresh as (
+    select
+        b.entity_code,
+        b.period,
+        b.account_code,
+        c.account_name_cn as account_name,
+        c.account_class,
+        b.functional_currency,
+        {{ money('b.closing_balance - (b.debit - b.credit)') }} as opening_balance,
+        {{ money('b.debit') }} as debit,
+        {{ money('b.credit') }} as credit,
+        {{ money('b.closing_balance') }} as closing_balance
+    from balances as b
+    left join chart as c on c.account_code = b.account_code
+){%- if is_incremental() %},
+
+compared_columns as (
+    select entity_code, period, account_code, account_class, functional_currency,
+        opening_balance, debit, credit, closing_balance
+    from fresh
+),
+
+stored_columns as (
+    select entity_code, period, account_code, account_class, functional_currency,
+        opening_balance, debit, credit, closing_balance
+    from {{ this }}
+),
+
+periods_to_write as (
+    -- periods whose figures changed (either direction of the difference)
+    select period from (select * from compared_columns except select * from stored_columns)
+    union
+    select period from (select * from stored_columns except select * from compared_columns)
+    {%- if period_range is not none %}
+    union
+    select distinct period from fresh
+    where period between '{{ period_range[0] }}' and '{{ period_range[1] }}'
+    {%- endif %}
+)
+{%- endif %}
+
+select * from fresh
+{%- if is_incremental() %}
+where period in (select period from periods_to_write)
+{%- endif %}
+

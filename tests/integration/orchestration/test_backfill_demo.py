@@ -1,0 +1,157 @@
+"""Backfilling two fiscal periods of the real dbt project on the demo rebuilds only those.
+
+The demo (scale 0.01) is generated, its CRM served, and `yecai run` builds everything once.
+Then every ledger row and every trial-balance row is marked in the warehouse (a text column
+set to a sentinel) and `yecai backfill --from 2025-03 --to 2025-04` runs: the rows of March and
+April come back rebuilt, every other period keeps the sentinel, Dagster records the new
+materializations for those two partition keys only, and the trial balance still chains
+(closing of a period = opening of the next) with the same figures as before.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import httpx
+import pytest
+
+from yecai.settings import REPO_ROOT, get_paths
+
+pytestmark = pytest.mark.integration
+
+YECAI = Path(sys.executable).parent / "yecai"
+BACKFILLED = {"2025-03", "2025-04"}
+PERIOD_ASSETS = (dg.AssetKey(["finance", "gl_lines"]), dg.AssetKey(["finance", "trial_balance"]))
+SENTINEL = "untouched-since-the-full-run"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _yecai(*args: str, timeout: int = 900) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(YECAI), *args],
+        cwd=REPO_ROOT,
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture
+def demo_home(tmp_path, monkeypatch):
+    """A demo company at scale 0.01 with its CRM served; yields the installation's paths."""
+    monkeypatch.setenv("YECAI_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home" / "dagster"))
+    monkeypatch.delenv("YECAI_DBT_PROJECT_DIR", raising=False)
+    monkeypatch.delenv("YECAI_DAGSTER_PG_URL", raising=False)
+    monkeypatch.setenv("YECAI_FIRST_PERIOD", "2025-01")
+    done = _yecai("demo", "generate", "--seed", "42", "--scale", "0.01", timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+    port = _free_port()
+    monkeypatch.setenv("YECAI_CRM_URL", f"http://127.0.0.1:{port}")
+    monkeypatch.setenv("YECAI_CRM_TOKEN", "backfill-token")
+    crm = subprocess.Popen(
+        [str(YECAI), "demo", "crm-serve", "--port", str(port), "--token", "backfill-token"],
+        cwd=REPO_ROOT,
+        env=dict(os.environ),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(120):
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        yield get_paths()
+    finally:
+        crm.terminate()
+        crm.wait(timeout=30)
+
+
+def _materialized_partitions(instance, key: dg.AssetKey) -> Counter:
+    records = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=key), limit=1000
+    ).records
+    return Counter(r.asset_materialization.partition for r in records)
+
+
+def _rebuilt_periods(con, table: str, column: str) -> dict[str, int]:
+    """Rows per period whose sentinel is gone, i.e. rows written after the marking."""
+    found = con.execute(
+        f"""select period, count(*) from finance.{table}
+            where {column} is distinct from ? group by period""",
+        [SENTINEL],
+    ).fetchall()
+    return dict(found)
+
+
+def _trial_balance_figures(con) -> set[tuple]:
+    return set(
+        con.execute(
+            """select entity_code, period, account_code, opening_balance, debit, credit,
+                      closing_balance
+               from finance.trial_balance"""
+        ).fetchall()
+    )
+
+
+def test_backfill_rebuilds_only_the_two_periods_on_the_demo(demo_home):
+    paths = demo_home
+    done = _yecai("run", "--from", "2025-01", "--to", "2025-12", "--no-scorecard")
+    assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
+
+    from orchestration.instance import get_instance
+
+    instance = get_instance(paths)
+    periods_built = {key: _materialized_partitions(instance, key) for key in PERIOD_ASSETS}
+    for key, found in periods_built.items():
+        assert set(found) >= BACKFILLED and len(found) > len(BACKFILLED), (key, found)
+
+    with duckdb.connect(str(paths.build_db)) as con:
+        ledger_periods = dict(
+            con.execute("select period, count(*) from finance.gl_lines group by 1").fetchall()
+        )
+        figures_before = _trial_balance_figures(con)
+        con.execute("update finance.gl_lines set description = ?", [SENTINEL])
+        con.execute("update finance.trial_balance set account_name = ?", [SENTINEL])
+    assert set(ledger_periods) > BACKFILLED, ledger_periods
+
+    done = _yecai("backfill", "--from", "2025-03", "--to", "2025-04", "--no-publish")
+    assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
+    assert "rebuild_periods succeeded" in done.stdout
+
+    with duckdb.connect(str(paths.build_db), read_only=True) as con:
+        # Every row of the two periods was rewritten; no row of another period was.
+        assert _rebuilt_periods(con, "gl_lines", "description") == {
+            p: ledger_periods[p] for p in BACKFILLED
+        }
+        assert set(_rebuilt_periods(con, "trial_balance", "account_name")) == BACKFILLED
+        # Nothing changed in the books, so neither did a figure; and the periods still chain.
+        assert _trial_balance_figures(con) == figures_before
+        broken = con.execute(
+            """select count(*) from (
+                   select closing_balance, lead(opening_balance) over (
+                       partition by entity_code, account_code order by period) as next_opening
+                   from finance.trial_balance)
+               where next_opening is not null and next_opening <> closing_balance"""
+        ).fetchone()[0]
+        assert broken == 0
+
+    # Dagster recorded one more materialization for each backfilled partition, none elsewhere.
+    for key in PERIOD_ASSETS:
+        expected = periods_built[key] + Counter({p: 1 for p in BACKFILLED})
+        assert _materialized_partitions(instance, key) == expected, key
