@@ -5,13 +5,15 @@
 Generates the demo company once, copies it into two fresh installations (so both runs start
 from an empty lake: no watermark advantage), serves the demo CRM, then times:
 
-  dagster  `yecai run` — ingest every entity, dbt build, per-table quality checks, publish,
+  dagster  `yecai run` — ingest every entity, dbt build, quality checks (one step per check
+           group: raw, then the dbt models), publish (reusing the run's check results),
            scorecard, all recorded in the Dagster instance;
   direct   ingestion.runner.ingest → `dbt build` → quality.publish.audit_and_publish →
            quality.scorecard.write_scorecard, in one Python process.
 
-The difference is Dagster's price: definitions loading, run/event storage, and the per-table
-asset checks (which the direct path does not run separately: the audit runs every suite once).
+The difference is Dagster's price: definitions loading, run/event storage, and step
+overhead. Both paths run every quality suite once: the direct path inside the audit, the
+Dagster path in its check steps (publish reuses those results).
 """
 
 from __future__ import annotations

@@ -1,15 +1,19 @@
 """Write–audit–publish: audit build.duckdb, then publish it as a new version, atomically.
 
-dbt writes ``build.duckdb`` (write). ``audit_and_publish`` runs every suite on it
-(audit). Only when no blocking check fails — or a person forces it with a reason — is
-it published: checkpointed, copied to ``versions/<version>.duckdb`` and swapped into
-``published.duckdb`` with ``os.replace``, so an analyst's reader opens either the old
-file or the new one, never half of one. Every attempt, published or blocked, is logged.
+dbt writes ``build.duckdb`` (write). ``audit_and_publish`` audits it with every suite:
+inside a pipeline run it reuses the results the run's Dagster check steps recorded under the
+same run id and runs only the suites of tables the run did not check; outside a run
+(``yecai publish``) it runs them all (audit). Only when no blocking check fails — or a
+person forces it with a reason — is it published: checkpointed, copied to
+``versions/<version>.duckdb`` and swapped into ``published.duckdb`` with ``os.replace``, so
+an analyst's reader opens either the old file or the new one, never half of one. Every
+attempt, published or blocked, is logged.
 """
 
 from __future__ import annotations
 
 import getpass
+import glob
 import json
 import os
 import shutil
@@ -22,7 +26,7 @@ import duckdb
 from filelock import FileLock
 
 from quality.params import QualityParams
-from quality.results import CheckResult, has_history, history_glob
+from quality.results import CheckResult, has_history, history_glob, results_dir
 from quality.versions import (
     VersionInfo,
     list_versions,
@@ -176,6 +180,74 @@ def _atomic_copy(src: Path, dest: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
+def read_run_history(paths: Paths, run_id: str) -> list[CheckResult]:
+    """The recorded results of one run only, read from that run's history files.
+
+    ``append_history`` names each file ``run=<run_id>-…``, so the rest of the (ever-growing)
+    history is never opened.
+    """
+    files = sorted(results_dir(paths).glob(f"run={glob.escape(run_id)}-*.parquet"))
+    if not files:
+        return []
+    con = duckdb.connect()
+    try:
+        cur = con.execute(
+            "select * from read_parquet(?, union_by_name = true) where run_id = ?",
+            [[str(f) for f in files], run_id],
+        )
+        names = [d[0] for d in cur.description]
+        rows = cur.fetchall()
+    finally:
+        con.close()
+    out = []
+    for row in rows:
+        rec = dict(zip(names, row, strict=True))
+        rec["failing_keys"] = json.loads(rec["failing_keys"] or "[]")
+        rec["checked_at"] = rec["checked_at"].astimezone(UTC)
+        out.append(CheckResult(**{k: rec.get(k) for k in CheckResult.__dataclass_fields__}))
+    return out
+
+
+def missing_tables(planned: list[tuple[str, str]], recorded: list[CheckResult]) -> list[str]:
+    """Tables with a planned (asset, check) that ``recorded`` has no result for (pure)."""
+    have = {(r.asset, r.check) for r in recorded}
+    return sorted({asset for asset, check in planned if (asset, check) not in have})
+
+
+def latest_per_check(results: list[CheckResult]) -> list[CheckResult]:
+    """The most recent result of each (asset, check): a retried check counts once (pure)."""
+    latest: dict[tuple[str, str], CheckResult] = {}
+    for r in sorted(results, key=lambda r: r.checked_at):
+        latest[(r.asset, r.check)] = r
+    return list(latest.values())
+
+
+def _audit(
+    paths: Paths, build: Path, run_id: str, params: QualityParams | None
+) -> list[CheckResult]:
+    """Every planned check's result for this run: reused when the run already checked a
+    table (Dagster's asset checks ran the suites minutes ago), run now otherwise.
+
+    Outside a pipeline run (``yecai publish``) the run id has no history, so every suite
+    runs here, as it always did. Data Docs are rebuilt once either way.
+    """
+    from quality.gx_context import build_data_docs  # GX is heavy: load it only when auditing
+    from quality.runner import planned_checks, run_checks_for_tables
+
+    planned = [(c.asset, c.name) for c in planned_checks(paths, build, params)]
+    recorded = latest_per_check(read_run_history(paths, run_id))
+    planned_set = set(planned)
+    reused = [r for r in recorded if (r.asset, r.check) in planned_set]
+    todo = missing_tables(planned, reused)
+    fresh: list[CheckResult] = []
+    if todo:
+        by_table = run_checks_for_tables(paths, todo, build, run_id, params)
+        fresh = [r for rs in by_table.values() for r in rs]
+    build_data_docs(paths)
+    done = {(r.asset, r.check) for r in fresh}
+    return [r for r in reused if (r.asset, r.check) not in done] + fresh
+
+
 def audit_and_publish(
     paths: Paths,
     run_id: str,
@@ -183,6 +255,9 @@ def audit_and_publish(
     params: QualityParams | None = None,
 ) -> PublishOutcome:
     """Audit build_db with every suite; publish it unless a blocking check failed.
+
+    Results this ``run_id`` already recorded are reused (see ``_audit``); a blocking failure
+    among them refuses the publish exactly like one found now.
 
     ``force_reason`` publishes despite blocking failures and is recorded with who forced it.
     Returns the outcome either way; raises YecaiError only when there is nothing to audit
@@ -196,12 +271,10 @@ def audit_and_publish(
             f"nothing to publish: {build} does not exist",
             "build the warehouse first (yecai pipeline run), then publish",
         )
-    from quality.runner import run_all  # GX is heavy: load it only when auditing
-
     paths.warehouse.mkdir(parents=True, exist_ok=True)
     with FileLock(str(paths.warehouse / ".publish.lock"), timeout=600):
         _checkpoint(build)
-        results = run_all(paths, db_path=build, run_id=run_id, params=params)
+        results = _audit(paths, build, run_id, params)
         blocking = [r for r in results if r.blocking_failure]
         forced = bool(blocking) and force_reason is not None
         entry = {

@@ -4,6 +4,9 @@ Public entry points (called by the CLI, publish and Dagster asset checks):
 
 - ``run_layer(paths, layer, db_path=None, run_id=None)`` — every check of one layer.
 - ``run_checks_for_table(paths, table, db_path=None, run_id=None)`` — the checks of one asset.
+- ``run_checks_for_tables(paths, tables, db_path=None, run_id=None)`` — the checks of many
+  assets in one GX session per layer (what a Dagster check step over a layer calls).
+- ``planned_checks(paths, db_path=None)`` — every (asset, check) the suites declare (no GX run).
 
 Both return ``list[CheckResult]`` and append them to the history. A check whose table
 does not exist is a failed result saying so; it never raises.
@@ -63,17 +66,60 @@ def run_checks_for_table(
     Returns [] when no suite covers the table. Data Docs are not rebuilt by default:
     Dagster calls this once per asset and the docs are rebuilt by ``run_layer``.
     """
+    found = run_checks_for_tables(paths, [table], db_path, run_id, params, build_docs)
+    return found.get(table, [])
+
+
+def _layers_for(table: str) -> tuple[Layer, ...]:
+    return (Layer.RAW,) if table.startswith("raw.") else (Layer.CANONICAL, Layer.MARTS)
+
+
+def run_checks_for_tables(
+    paths: Paths,
+    tables: list[str],
+    db_path: Path | None = None,
+    run_id: str | None = None,
+    params: QualityParams | None = None,
+    build_docs: bool = False,
+) -> dict[str, list[CheckResult]]:
+    """Run the checks declared for every table in ``tables``; results by table.
+
+    The catalog is read once and each layer is planned and validated once, in one GX
+    session, however many tables are asked for: per-table sessions cost more than the
+    checks themselves. A table no suite covers maps to [].
+    """
     db = Path(db_path) if db_path else paths.build_db
     catalog = read_catalog(db)
     prm = params or default_params()
-    layers = [Layer.RAW] if table.startswith("raw.") else [Layer.CANONICAL, Layer.MARTS]
-    for lay in layers:
+    out: dict[str, list[CheckResult]] = {t: [] for t in tables}
+    for lay in Layer:
+        askers = {t for t in tables if lay in _layers_for(t)}
+        if not askers:
+            continue
         assets, checks = plan(paths, lay, catalog, prm)
-        mine = [c for c in checks if c.asset == table]
-        if mine:
-            chosen = [a for a in assets if a.name == table]
-            return _run(paths, lay, chosen, mine, catalog, db, run_id, prm, build_docs)
-    return []
+        # Every layer that declares checks on a table runs them, as ``run_all`` does, so a
+        # publish that reuses these results has each check ``planned_checks`` lists.
+        mine = [c for c in checks if c.asset in askers]
+        if not mine:
+            continue
+        names = {c.asset for c in mine}
+        chosen = [a for a in assets if a.name in names]
+        for result in _run(paths, lay, chosen, mine, catalog, db, run_id, prm, build_docs):
+            out.setdefault(result.asset, []).append(result)
+    return out
+
+
+def planned_checks(
+    paths: Paths, db_path: Path | None = None, params: QualityParams | None = None
+) -> list[Check]:
+    """Every check the suites declare on ``db_path`` (default build_db), without running GX."""
+    db = Path(db_path) if db_path else paths.build_db
+    catalog = read_catalog(db)
+    prm = params or default_params()
+    out: list[Check] = []
+    for lay in Layer:
+        out += plan(paths, lay, catalog, prm)[1]
+    return out
 
 
 def run_all(

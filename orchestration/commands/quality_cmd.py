@@ -112,7 +112,9 @@ def register(app: typer.Typer) -> None:
             None, "--reason", help="Why publishing is forced; recorded in governance.publish_log."
         ),
         run_id: str | None = typer.Option(
-            None, "--run-id", help="Run id to record the audit under (default: a new one)."
+            None,
+            "--run-id",
+            help="Run id to record the audit under (default: a new one). An existing run id reuses that run's recorded check results and checks only the tables it did not.",
         ),
     ) -> None:
         """Audit the build warehouse and, if no blocking check fails, publish it as a new version."""

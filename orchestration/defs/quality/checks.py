@@ -1,4 +1,12 @@
-"""Quality suites as asset checks: per table, one blocking gate and one warning report."""
+"""Quality suites as asset checks: per table, one blocking gate and one warning report.
+
+The checks of many tables run in one step (one ``multi_asset_check`` per group from
+``tables.candidate_tables``): one GX session and one warehouse connection per layer instead of
+one per table, which was most of Dagster's overhead. The UI still shows both checks on every
+table, and a failed blocking check still keeps everything downstream from running.
+"""
+
+from collections.abc import Mapping
 
 import dagster as dg
 
@@ -9,6 +17,10 @@ from orchestration.defs.shared.resources import WarehouseWriter, YecaiHome
 
 BLOCKING_CHECK = "blocking_rules"
 WARNING_CHECK = "warning_rules"
+CHECK_SEVERITY = {
+    BLOCKING_CHECK: (BLOCKING, dg.AssetCheckSeverity.ERROR),
+    WARNING_CHECK: (WARNING, dg.AssetCheckSeverity.WARN),
+}
 
 
 def _metadata(table: str, verdict: Verdict) -> dict[str, object]:
@@ -26,58 +38,82 @@ def _metadata(table: str, verdict: Verdict) -> dict[str, object]:
     return meta
 
 
-def build_table_checks(table: str, asset_key: dg.AssetKey) -> dg.AssetChecksDefinition:
-    """Run the table's suite once; report blocking and warning results as two checks.
+def _specs(table: str, asset_key: dg.AssetKey) -> list[dg.AssetCheckSpec]:
+    return [
+        dg.AssetCheckSpec(
+            BLOCKING_CHECK,
+            asset=asset_key,
+            blocking=True,
+            description=f"Blocking quality rules on {table}: a failure stops publishing.",
+        ),
+        dg.AssetCheckSpec(
+            WARNING_CHECK,
+            asset=asset_key,
+            description=f"Warning quality rules on {table}: shown on the scorecard.",
+        ),
+    ]
+
+
+def tables_to_run(tables: Mapping[str, dg.AssetKey], selected: set[dg.AssetCheckKey]) -> list[str]:
+    """The tables with at least one selected check (pure): a subset run checks only those."""
+    return sorted(
+        table
+        for table, key in tables.items()
+        if any(dg.AssetCheckKey(key, name) in selected for name in CHECK_SEVERITY)
+    )
+
+
+def build_group_checks(group: str, tables: Mapping[str, dg.AssetKey]) -> dg.AssetChecksDefinition:
+    """One step that runs the suites of every table in ``tables`` and reports two checks each.
 
     ``blocking_rules`` has blocking=True: when it fails, Dagster does not run anything
-    downstream of the table in that run, so publish never sees a failed gate.
+    downstream of the table in that run, so publish never sees a failed gate. The step can
+    be subset: a run that selects some of the tables checks only those.
     """
-    safe = "__".join(asset_key.path).replace("-", "_")
+    tables = dict(sorted(tables.items()))
+    specs = [spec for table, key in tables.items() for spec in _specs(table, key)]
 
     @dg.multi_asset_check(
-        name=f"quality_{safe}",
-        specs=[
-            dg.AssetCheckSpec(
-                BLOCKING_CHECK,
-                asset=asset_key,
-                blocking=True,
-                description=f"Blocking quality rules on {table}: a failure stops publishing.",
-            ),
-            dg.AssetCheckSpec(
-                WARNING_CHECK,
-                asset=asset_key,
-                description=f"Warning quality rules on {table}: shown on the scorecard.",
-            ),
-        ],
+        name=f"quality_{group}",
+        specs=specs,
+        can_subset=True,
         pool=WAREHOUSE_POOL,
+        description=f"Quality suites of the {len(tables)} table(s) in check group {group!r}.",
     )
-    def _table_checks(
+    def _group_checks(
         context: dg.AssetCheckExecutionContext,
         yecai: YecaiHome,
         warehouse_writer: WarehouseWriter,
     ):
+        selected = set(context.selected_asset_check_keys)
+        chosen = tables_to_run(tables, selected)
         paths = yecai.paths()
         # The runner appends to the results history in the warehouse: it is a writer too.
         with warehouse_writer.hold(paths):
-            results = wiring.run_table_checks(paths, table, run_id=context.run.run_id)
-        verdicts = verdicts_for(results)
-        yield dg.AssetCheckResult(
-            asset_key=asset_key,
-            check_name=BLOCKING_CHECK,
-            passed=verdicts[BLOCKING].passed,
-            severity=dg.AssetCheckSeverity.ERROR,
-            metadata=_metadata(table, verdicts[BLOCKING]),
-        )
-        yield dg.AssetCheckResult(
-            asset_key=asset_key,
-            check_name=WARNING_CHECK,
-            passed=verdicts[WARNING].passed,
-            severity=dg.AssetCheckSeverity.WARN,
-            metadata=_metadata(table, verdicts[WARNING]),
-        )
+            found = wiring.run_tables_checks(paths, chosen, run_id=context.run.run_id)
+        for table in chosen:
+            key = tables[table]
+            verdicts = verdicts_for(found.get(table, []))
+            for check_name, (severity, dagster_severity) in CHECK_SEVERITY.items():
+                if dg.AssetCheckKey(key, check_name) not in selected:
+                    continue
+                yield dg.AssetCheckResult(
+                    asset_key=key,
+                    check_name=check_name,
+                    passed=verdicts[severity].passed,
+                    severity=dagster_severity,
+                    metadata=_metadata(table, verdicts[severity]),
+                )
 
-    return _table_checks
+    return _group_checks
 
 
-def build_quality_checks(tables: dict[str, dg.AssetKey]) -> list[dg.AssetChecksDefinition]:
-    return [build_table_checks(table, key) for table, key in sorted(tables.items())]
+def build_quality_checks(tables: Mapping[str, dg.AssetKey]) -> list[dg.AssetChecksDefinition]:
+    """One check step per group (``tables.group_of``); without groups, one per table."""
+    group_of = getattr(tables, "group_of", None) or {
+        table: "__".join(key.path).replace("-", "_") for table, key in tables.items()
+    }
+    groups: dict[str, dict[str, dg.AssetKey]] = {}
+    for table, key in tables.items():
+        groups.setdefault(group_of[table], {})[table] = key
+    return [build_group_checks(group, members) for group, members in sorted(groups.items())]

@@ -30,6 +30,12 @@ def run_table_checks(paths: Paths, table: str, run_id: str | None) -> list[Any]:
     return list(_quality_module("runner").run_checks_for_table(paths, table, run_id=run_id))
 
 
+def run_tables_checks(paths: Paths, tables: list[str], run_id: str | None) -> dict[str, list[Any]]:
+    """Every declared check on each of ``tables``, in one GX session per layer; by table."""
+    found = _quality_module("runner").run_checks_for_tables(paths, list(tables), run_id=run_id)
+    return {table: list(results) for table, results in found.items()}
+
+
 def publish(paths: Paths, run_id: str, force_reason: str | None = None) -> Any:
     """Audit the build warehouse and publish it if every blocking check passed."""
     return _quality_module("publish").audit_and_publish(paths, run_id, force_reason=force_reason)

@@ -116,3 +116,22 @@ def test_daily_schedule_runs_the_whole_pipeline_for_the_open_period(fixture_defs
         )
         result = schedule.evaluate_tick(context)
     assert [r.partition_key for r in result.run_requests] == ["2025-03"]
+
+
+def test_loading_the_definitions_does_not_import_great_expectations(yecai_home):
+    """GX costs seconds to import; every `dagster dev` reload and `yecai run` would pay it."""
+    code = (
+        "import sys, orchestration.definitions as d; "
+        "assert d.defs.get_repository_def().asset_graph.asset_check_keys; "
+        "print('great_expectations' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO_ROOT,
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip().splitlines()[-1] == "False"

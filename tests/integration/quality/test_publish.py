@@ -124,3 +124,64 @@ def test_report_quality_writes_scorecard_and_data_docs(tmp_path):
     html = (paths.reports / "scorecard.html").read_text(encoding="utf-8")
     assert "voucher_balanced" not in html.split('id="failing"')[1].split("</section>")[0]
     assert (paths.reports / "data_docs" / "index.html").exists()
+
+
+def _history_files(paths, run_id):
+    return sorted((paths.home / "quality" / "results").glob(f"run={run_id}-*.parquet"))
+
+
+def test_publish_in_a_run_reuses_that_runs_check_results(tmp_path, monkeypatch):
+    """Dagster's check steps already ran the suites: publish trusts their verdicts, reruns
+    nothing it has, and still refuses on a blocking failure they recorded."""
+    from quality.runner import planned_checks, run_checks_for_tables
+
+    monkeypatch.setenv("USER", "auditor-test")
+    paths = Paths(home=tmp_path)
+    qf.build_good_warehouse(paths.build_db)
+    # The check step saw an unbalanced voucher (the fixture's ledger is balanced without it).
+    qf.execute(
+        paths.build_db,
+        "insert into finance.gl_lines values ('V9','E1','2024-02','1001',9.99,0,'erp','DOC9','b1',false)",
+    )
+    tables = sorted({c.asset for c in planned_checks(paths)})
+    checked = run_checks_for_tables(paths, tables, run_id="run-dagster")
+    assert any(r.check == "voucher_balanced" and not r.success for r in checked["finance.gl_lines"])
+    files_before = _history_files(paths, "run-dagster")
+    # Someone fixes the row before publish: a fresh audit would pass, the run's verdict stands.
+    qf.execute(paths.build_db, "delete from finance.gl_lines where voucher_id = 'V9'")
+
+    outcome = audit_and_publish(paths, run_id="run-dagster")
+    assert not outcome.published
+    # The verdicts are the check step's: the voucher it saw unbalanced, and the trial balance
+    # that no longer matched the ledger then.
+    assert {f"{r.asset}/{r.check}" for r in outcome.blocking_failures} == {
+        "finance.gl_lines/voucher_balanced",
+        "finance.trial_balance/movement_matches_gl",
+    }
+    assert not paths.published_db.exists()
+    # Nothing was validated again: no new history file for the run.
+    assert _history_files(paths, "run-dagster") == files_before
+    assert len(outcome.results) == sum(len(rs) for rs in checked.values())
+
+    # Outside that run (yecai publish, a new run id) every suite runs here: now it passes.
+    fresh = audit_and_publish(paths, run_id="run-cli")
+    assert fresh.published and fresh.blocking_failures == []
+    assert _history_files(paths, "run-cli")
+    assert {(r.asset, r.check) for r in fresh.results} == {
+        (c.asset, c.name) for c in planned_checks(paths)
+    }
+
+
+def test_publish_runs_the_suites_a_partial_run_did_not_check(tmp_path):
+    """A run that checked some tables (a subset job): publish checks the rest itself."""
+    from quality.runner import planned_checks, run_checks_for_tables
+
+    paths = Paths(home=tmp_path)
+    qf.build_good_warehouse(paths.build_db)
+    planned = {(c.asset, c.name) for c in planned_checks(paths)}
+    run_checks_for_tables(paths, ["finance.gl_lines"], run_id="run-part")
+    outcome = audit_and_publish(paths, run_id="run-part")
+    assert outcome.published
+    assert {(r.asset, r.check) for r in outcome.results} == planned
+    # Each check counted once, though gl_lines was recorded before publish ran.
+    assert len(outcome.results) == len(planned)
