@@ -30,7 +30,8 @@ dbt-parse: install  ## write dbt_project/target/manifest.json, which the Dagster
 demo: install dbt-parse  ## generate the demo company (SCALE=0.01) and run the whole pipeline on it
 	SCALE=$(SCALE) SEED=$(SEED) UV=$(UV) bash scripts/demo.sh
 
-test: install browser-deps dbt-parse  ## run every test: unit, integration, e2e, browser
+test: install browser-deps dbt-parse  ## lint, then every test: unit, integration, e2e, browser
+	$(UV) run ruff check .
 	$(UV) run pytest
 
 lint:  ## ruff lint and format check
