@@ -26,7 +26,13 @@ import duckdb
 from filelock import FileLock
 
 from quality.params import QualityParams
-from quality.results import CheckResult, has_history, history_glob, results_dir
+from quality.results import (
+    CheckResult,
+    has_history,
+    history_glob,
+    query_results,
+    results_dir,
+)
 from quality.versions import (
     VersionInfo,
     list_versions,
@@ -189,23 +195,10 @@ def read_run_history(paths: Paths, run_id: str) -> list[CheckResult]:
     files = sorted(results_dir(paths).glob(f"run={glob.escape(run_id)}-*.parquet"))
     if not files:
         return []
-    con = duckdb.connect()
-    try:
-        cur = con.execute(
-            "select * from read_parquet(?, union_by_name = true) where run_id = ?",
-            [[str(f) for f in files], run_id],
-        )
-        names = [d[0] for d in cur.description]
-        rows = cur.fetchall()
-    finally:
-        con.close()
-    out = []
-    for row in rows:
-        rec = dict(zip(names, row, strict=True))
-        rec["failing_keys"] = json.loads(rec["failing_keys"] or "[]")
-        rec["checked_at"] = rec["checked_at"].astimezone(UTC)
-        out.append(CheckResult(**{k: rec.get(k) for k in CheckResult.__dataclass_fields__}))
-    return out
+    return query_results(
+        "select * from read_parquet(?, union_by_name = true) where run_id = ?",
+        [[str(f) for f in files], run_id],
+    )
 
 
 def missing_tables(planned: list[tuple[str, str]], recorded: list[CheckResult]) -> list[str]:

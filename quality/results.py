@@ -123,16 +123,11 @@ def has_history(paths: Paths) -> bool:
     return results_dir(paths).exists() and any(results_dir(paths).glob("*.parquet"))
 
 
-def read_history(paths: Paths) -> list[CheckResult]:
-    """Every recorded result, oldest first."""
-    if not has_history(paths):
-        return []
+def query_results(sql: str, params: list | None = None) -> list[CheckResult]:
+    """Run a query over history Parquet files and turn its rows back into CheckResults."""
     con = duckdb.connect()
     try:
-        cur = con.execute(
-            f"select * from read_parquet('{history_glob(paths)}', union_by_name = true) "
-            'order by checked_at, asset, "check"'
-        )
+        cur = con.execute(sql, params or [])
         names = [d[0] for d in cur.description]
         rows = cur.fetchall()
     finally:
@@ -144,3 +139,13 @@ def read_history(paths: Paths) -> list[CheckResult]:
         rec["checked_at"] = rec["checked_at"].astimezone(UTC)
         out.append(CheckResult(**{k: rec.get(k) for k in CheckResult.__dataclass_fields__}))
     return out
+
+
+def read_history(paths: Paths) -> list[CheckResult]:
+    """Every recorded result, oldest first."""
+    if not has_history(paths):
+        return []
+    return query_results(
+        f"select * from read_parquet('{history_glob(paths)}', union_by_name = true) "
+        'order by checked_at, asset, "check"'
+    )
