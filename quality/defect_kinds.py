@@ -28,7 +28,10 @@ from yecai.settings import Paths
 
 # kind -> (中文, what finds it). The order is the order on the scorecard.
 KINDS: dict[str, tuple[str, str]] = {
-    "duplicate_row": ("重复记录", "quarantine (duplicate key in a batch), party de-duplication"),
+    "duplicate_row": (
+        "重复记录",
+        "quarantine (duplicate key in a batch), party de-duplication, CRM deals entered twice",
+    ),
     "missing_key": ("缺失关键字段", "quarantine (missing key), manifest warnings, master data"),
     "invalid_uscc": ("统一社会信用代码无效", "canonical check, master data exceptions"),
     "invalid_national_id": ("身份证号无效", "canonical check on employees"),
@@ -41,14 +44,22 @@ KINDS: dict[str, tuple[str, str]] = {
     "booked_without_document": ("无单据入账", "reconciliation: voucher with no document"),
     "deleted_record": ("已删除记录", "ingestion: deleted / soft-deleted rows (tombstones)"),
     "schema_drift": ("结构漂移", "ingestion: renamed / added / retyped columns in manifests"),
+    "late_arriving": (
+        "迟到数据",
+        "raw-zone history: first landed after the extraction had passed its period",
+    ),
+    "retroactive_change": (
+        "追溯修改",
+        "raw-zone history: a completed record changed after its period had passed",
+    ),
+    "late_or_retroactive": (
+        "迟到或追溯修改（无法区分）",
+        "first extract of a system with no creation time: written after its period ended",
+    ),
 }
-# Kinds a single snapshot of the data cannot tell from normal business: a late entry or a
-# retroactive change is an ordinary row whose updated_at moved. Incremental extraction picks
-# them up (that is what the look-back window is for), but nothing marks them as defects.
-NOT_CLASSIFIABLE: dict[str, tuple[str, str]] = {
-    "late_arriving": ("迟到数据", "picked up by the watermark look-back; a normal row otherwise"),
-    "retroactive_change": ("追溯修改", "picked up as a changed row; a normal update otherwise"),
-}
+# Kinds a snapshot alone cannot tell from normal business. None left: late and retroactive
+# rows are read from the raw zone's version history (governance.late_and_retroactive_changes).
+NOT_CLASSIFIABLE: dict[str, tuple[str, str]] = {}
 BEYOND_SAMPLE = "check (beyond its failing-key sample)"
 FOLLOW_ON = "follow_on"  # a consequence of another finding, shown but not counted as a defect
 
@@ -92,7 +103,8 @@ class KindCount:
 def kind_of_quarantine_reason(reason: str) -> str | None:
     """The defect kind of one quarantine reason, or None when it is no kind of the taxonomy."""
     text = reason.lower()
-    if text.startswith("duplicate primary key"):
+    # a repeated key, or (for a row with no key to compare) a repeated whole row
+    if text.startswith(("duplicate primary key", "duplicate row")):
         return "duplicate_row"
     if text.startswith("missing primary key") or text.startswith("missing reference"):
         return "missing_key"
@@ -130,6 +142,38 @@ def kind_of_reconciliation(
     ):
         return FOLLOW_ON
     return kind
+
+
+def kind_of_history(
+    kind: str, record: tuple[str, str, str], duplicate_copies: set[tuple[str, str, str]]
+) -> str:
+    """The kind of a late / retroactive version, or FOLLOW_ON for a duplicate copy.
+
+    A deal keyed in a second time is created after the first, often after its close date:
+    its lateness is how the duplicate shows, not a second defect. ``record`` and the copies
+    are (system, entity, key).
+    """
+    return FOLLOW_ON if record in duplicate_copies else kind
+
+
+# Faults a duplicate copy inherits from the record it copies. Not an invalid USCC: a copy's
+# code is typed again and can be wrong on its own (and a false duplicate must not hide it).
+_CARRIED_BY_COPIES = {"missing_key"}
+
+
+def copies_as_follow_ons(findings: list[Finding]) -> list[Finding]:
+    """A missing reference on a record that is itself a duplicate copy becomes a follow-on.
+
+    A deal keyed in twice without its account is one missing account, found on the first;
+    merging the copy fixes it, so it is shown but not counted again.
+    """
+    copies = {(f.system, f.entity, f.key) for f in findings if f.kind == "duplicate_row"}
+    return [
+        Finding(FOLLOW_ON, f.system, f"{f.kind}: {f.entity}", f.key, f.found_by, f.detail)
+        if f.kind in _CARRIED_BY_COPIES and (f.system, f.entity, f.key) in copies
+        else f
+        for f in findings
+    ]
 
 
 def strip_system(key: str) -> str:
@@ -293,8 +337,12 @@ def quarantine_findings(rows: list[tuple]) -> tuple[list[Finding], set[str]]:
     out: list[Finding] = []
     incomplete: set[str] = set()
     for system, entity, pk, batch, reasons, cost_center, period, row in rows:
-        for reason in reasons.split("; "):
-            kind = kind_of_quarantine_reason(reason)
+        kinds = [kind_of_quarantine_reason(r) for r in reasons.split("; ")]
+        for reason, kind in zip(reasons.split("; "), kinds, strict=True):
+            # a copy of a row: whatever else is wrong with it is wrong with the row it copies,
+            # found there; the copy itself is the duplicate
+            if kind and "duplicate_row" in kinds and kind != "duplicate_row":
+                continue
             if kind:
                 # a quarantined row is its own finding: the same key repeated in two exports
                 # (or twice in one) is two defects, so batch and row number are in the key
@@ -402,6 +450,36 @@ def warehouse_findings(db: Path, incomplete: set[str]) -> tuple[list[Finding], l
                     kind, str(system or "(group)"), entity, str(key), "reconciliation", reason or ""
                 )
             )
+        for system, entity, key, reason in _rows(
+            con,
+            "governance.duplicate_opportunities",
+            ["source_system", "entity", "record_key", "reason"],
+        ):
+            found.append(
+                Finding(
+                    "duplicate_row", str(system), str(entity), str(key), "duplicate deals", reason
+                )
+            )
+        copies = {(f.system, f.entity, f.key) for f in found if f.kind == "duplicate_row"}
+        # one finding per late or changed version: a record edited again in a later batch is
+        # a second retroactive change, so the batch is part of the key
+        for system, entity, key, batch, kind, reason in _rows(
+            con,
+            "governance.late_and_retroactive_changes",
+            ["source_system", "entity", "record_key", "batch_id", "kind", "reason"],
+        ):
+            kind = kind_of_history(str(kind), (str(system), str(entity), str(key)), copies)
+            shown = f"{entity}" if kind != FOLLOW_ON else f"late or retroactive: {entity}"
+            found.append(
+                Finding(
+                    kind,
+                    str(system),
+                    shown,
+                    f"{key}@{batch}",
+                    "raw-zone history",
+                    reason or "",
+                )
+            )
         duplicates = {(f.system, f.key) for f in found if f.kind == "duplicate_row"}
         crosswalk = _rows(
             con,
@@ -437,4 +515,4 @@ def collect_findings(paths: Paths, db: Path, latest: list[CheckResult]) -> list[
     # kind (with keys, so it is complete there); else they would double count.
     stages = {f.kind for f in found if not f.found_by.startswith("check ")}
     found = [f for f in found if f.found_by != BEYOND_SAMPLE or f.kind not in stages]
-    return dedupe(found)
+    return copies_as_follow_ons(dedupe(found))

@@ -2,8 +2,8 @@
 
 Scores per dimension, domain and owner from each check's latest result; the trend
 over runs; the failing checks with their failing keys; exception and quarantine
-counts; what the pipeline found grouped by defect kind (``defect_kinds``); a link to
-the GX Data Docs. ``write_scorecard(paths)`` is the entry point.
+counts; what the pipeline found grouped by defect kind (``defect_kinds``), beside the demo's
+defect log where there is one (``defect_log_comparison``); a link to the GX Data Docs. ``write_scorecard(paths)`` is the entry point.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from quality import charts, defect_kinds
+from quality import charts, defect_kinds, defect_log_comparison
 from quality.checks import Dimension
 from quality.gx_context import data_docs_dir
 from quality.results import CheckResult, read_history, to_json
@@ -185,6 +185,7 @@ def render(
     data_docs_link: str | None,
     generated_at: datetime,
     findings: list[defect_kinds.Finding] | None = None,
+    log_comparison: list[defect_log_comparison.KindComparison] | None = None,
 ) -> str:
     latest = latest_results(history)
     findings = findings or []
@@ -225,6 +226,7 @@ def render(
         kinds=defect_kinds.KINDS,
         not_classifiable=defect_kinds.NOT_CLASSIFIABLE,
         kind_totals=totals,
+        log_comparison=log_comparison or [],
         kind_counts=[
             c for c in defect_kinds.count_by_kind(findings) if c.kind != defect_kinds.FOLLOW_ON
         ],
@@ -245,13 +247,16 @@ def write_scorecard(paths: Paths, db_path: Path | None = None) -> Path:
     docs_index = data_docs_dir(paths) / "index.html"
     paths.reports.mkdir(parents=True, exist_ok=True)
     history = read_history(paths)
+    findings = defect_kinds.collect_findings(paths, db, latest_results(history))
     html = render(
         history,
         exception_counts(db),
         quarantine_counts(paths),
         "data_docs/index.html" if docs_index.exists() else None,
         datetime.now(UTC),
-        defect_kinds.collect_findings(paths, db, latest_results(history)),
+        findings,
+        # the demo's defect log, only to explain what the data cannot show (demo only)
+        defect_log_comparison.comparison(paths, db, defect_kinds.totals_by_kind(findings)),
     )
     out = paths.reports / "scorecard.html"
     tmp = out.with_suffix(".html.tmp")

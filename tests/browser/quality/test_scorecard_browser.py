@@ -40,7 +40,19 @@ def test_scorecard_renders_offline_with_failing_checks(tmp_path, monkeypatch):
         """
         insert into finance.gl_lines values ('V7','E2','2024-02','1002',40.00,0,'erp2','DOC7','b2',false);
         insert into master.parties values ('P0003','91350100M000100Y44','丙公司');
+        create table governance.late_and_retroactive_changes as
+        select 'crm' as source_system, 'opportunities' as entity, 'OPP-7' as record_key,
+               'b9' as batch_id, 'late_arriving' as kind,
+               'created 2025-12-30, after its period 2025-04 had ended' as reason;
         """,
+    )
+    # a demo defect log, so the comparison table shows (it never feeds the found counts)
+    paths.demo.mkdir(parents=True, exist_ok=True)
+    (paths.demo / "ground_truth.csv").write_text(
+        "kind,system,entity,key,detail\n"
+        "late_arriving,crm,opportunities,OPP-7,entered late\n"
+        "late_arriving,erp,sales_orders,SO1,entered late\n",
+        encoding="utf-8",
     )
     run_layer(paths, "marts", run_id="run-broken")
     card = write_scorecard(paths)
@@ -77,7 +89,13 @@ def test_scorecard_renders_offline_with_failing_checks(tmp_path, monkeypatch):
                 == "0"
             )
             late = kinds.locator("#kind-totals tr[data-kind='late_arriving']")
-            assert late.get_attribute("data-classifiable") == "false"
+            assert late.get_attribute("data-count") == "1"
+            # beside the demo's log: 2 logged late rows, one of them in no history table
+            logged = kinds.locator("#defect-log tr[data-kind='late_arriving']")
+            assert logged.get_attribute("data-logged") == "2"
+            assert logged.get_attribute("data-found") == "1"
+            assert logged.get_attribute("data-detectable") == "1"
+            assert "not late by the period rule" in logged.inner_text()
             assert page.locator("a[href='data_docs/index.html']").is_visible()
             SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SCREENSHOT), full_page=True)

@@ -1,9 +1,11 @@
 """On the demo company, the scorecard counts every injected defect kind the pipeline can see.
 
-The demo (seed 42, scale 0.01) runs through the pipeline's steps; the scorecard's "Exceptions by
+The demo (seed 42, scale 0.01) is generated and loaded, moved forward three days with
+`yecai demo advance` and loaded again (an incremental batch: late entries and retroactive
+edits happen there), then runs through the pipeline's steps; the scorecard's "Exceptions by
 kind · 问题类型" section is parsed (data attributes on its rows) and compared with the demo's
-defect log, ground_truth.csv, which the scorecard itself never reads (the test removes it
-and writes the scorecard again to show the counts do not change).
+defect log, ground_truth.csv, which the found counts never read (the test removes it and
+writes the scorecard again to show the counts do not change).
 """
 
 import csv
@@ -18,7 +20,6 @@ from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
-import duckdb
 import httpx
 import pytest
 
@@ -27,8 +28,15 @@ from yecai.settings import REPO_ROOT, Paths
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 YECAI = Path(sys.executable).parent / "yecai"
-# A single snapshot cannot tell these from normal rows (see quality/defect_kinds.py).
-NOT_COUNTABLE = {"late_arriving", "retroactive_change"}
+NOT_DEFECTS = {"new_record", "changed_record"}
+# Found from the raw zone's version history; checked record by record below.
+HISTORY_KINDS = {"late_arriving", "retroactive_change"}
+# Documents whose business date puts them in a period, with their date column (the demo injects
+# late and retroactive rows on these and on ERP customers, which have no period).
+BUSINESS_DATE = {
+    ("erp", "sales_orders"): ("erp.sqlite", "order_no", "order_date"),
+    ("erp2", "sales_invoices"): ("erp2.sqlite", "doc_id", "doc_date"),
+}
 # The scorecard names these by the source entity, like the defect log.
 SAME_ENTITY_NAMES = {
     "duplicate_row",
@@ -110,6 +118,10 @@ def demo_run(tmp_path_factory):
                 time.sleep(0.5)
         done = _yecai(env, "ingest")
         assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
+        first_load = _first_load_history_expectations(paths.demo)
+        for step in (("demo", "advance", "--days", "3"), ("ingest",)):
+            done = _yecai(env, *step)
+            assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
     finally:
         crm.terminate()
         crm.wait(timeout=30)
@@ -118,7 +130,7 @@ def demo_run(tmp_path_factory):
     done = subprocess.run(
         [
             str(dbt),
-            *dbt_build_args(("2025-01", "2025-12")),
+            *dbt_build_args(("2025-01", "2026-01")),
             "--profiles-dir",
             ".",
             "--target-path",
@@ -138,9 +150,43 @@ def demo_run(tmp_path_factory):
         assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
 
     with (paths.demo / "ground_truth.csv").open(encoding="utf-8") as handle:
-        truth = list(csv.DictReader(handle))
+        # `advance` also logs the records it adds and changes: changes, not defects
+        truth = [r for r in csv.DictReader(handle) if r["kind"] not in NOT_DEFECTS]
     html = (paths.reports / "scorecard.html").read_text(encoding="utf-8")
-    return paths, truth, _scorecard_rows(html)
+    return paths, truth, _scorecard_rows(html), first_load
+
+
+def _month(value: str) -> str:
+    return str(value)[:7]
+
+
+def _first_load_history_expectations(demo: Path) -> dict[tuple[str, str, str, str], str | None]:
+    """For each late / retroactive defect logged by `demo generate`, what one extract of the
+    source can show, read from the source's own data (before the demo moves on): the CRM keeps
+    a creation time, so its rows keep their kind; an ERP document last written in a later month
+    than its business date is late_or_retroactive (no creation time says which); anything else
+    (written within its own period, master data) shows as nothing.
+    Keys are (kind, system, entity, key)."""
+    with (demo / "ground_truth.csv").open(encoding="utf-8") as handle:
+        logged = [r for r in csv.DictReader(handle) if r["kind"] in HISTORY_KINDS]
+    out: dict[tuple[str, str, str, str], str | None] = {}
+    for r in logged:
+        where = (r["system"], r["entity"])
+        shown = r["kind"] if r["system"] == "crm" else None
+        if where in BUSINESS_DATE:
+            db, key_col, date_col = BUSINESS_DATE[where]
+            con = sqlite3.connect(demo / db)
+            try:
+                business, written = con.execute(
+                    f"select {date_col}, updated_at from {r['entity']} where {key_col} = ?",
+                    [r["key"]],
+                ).fetchone()
+            finally:
+                con.close()
+            if _month(written) > _month(business):
+                shown = "late_or_retroactive"
+        out[(r["kind"], r["system"], r["entity"], r["key"])] = shown
+    return out
 
 
 def _totals(rows) -> dict[str, str]:
@@ -156,19 +202,19 @@ def _counts(rows) -> Counter:
 
 
 def test_every_countable_kind_shows_the_ground_truth_count(demo_run):
-    _, truth, rows = demo_run
+    _, truth, rows, _ = demo_run
     totals = _totals(rows)
     truth_kinds = Counter(r["kind"] for r in truth)
     # every kind the demo injected has a row on the scorecard
     assert set(truth_kinds) <= set(totals), set(truth_kinds) - set(totals)
-    exact = set(truth_kinds) - NOT_COUNTABLE - {"cross_system_alias", "deleted_record"}
+    exact = set(truth_kinds) - HISTORY_KINDS - {"cross_system_alias", "deleted_record"}
     assert len(exact) >= 11
     mismatches = {k: (totals[k], truth_kinds[k]) for k in exact if int(totals[k]) != truth_kinds[k]}
     assert not mismatches, f"kind: (scorecard, ground truth) {mismatches}"
 
 
 def test_counts_per_system_and_source_entity_match(demo_run):
-    _, truth, rows = demo_run
+    _, truth, rows, _ = demo_run
     counts = _counts(rows)
     by_system: Counter = Counter()
     for (kind, system, _), n in counts.items():
@@ -176,7 +222,7 @@ def test_counts_per_system_and_source_entity_match(demo_run):
     truth_by_system = Counter(
         (r["kind"], r["system"])
         for r in truth
-        if r["kind"] not in NOT_COUNTABLE | {"cross_system_alias", "deleted_record"}
+        if r["kind"] not in HISTORY_KINDS | {"cross_system_alias", "deleted_record"}
     )
     assert {k: by_system[k] for k in truth_by_system} == dict(truth_by_system)
     # kinds found on a source entity carry the defect log's entity name
@@ -187,7 +233,7 @@ def test_counts_per_system_and_source_entity_match(demo_run):
 
 
 def test_deleted_records_are_counted_where_the_demo_deleted_them(demo_run):
-    _, truth, rows = demo_run
+    _, truth, rows, _ = demo_run
     counts = _counts(rows)
     truth_deleted = Counter(
         (r["system"], r["entity"]) for r in truth if r["kind"] == "deleted_record"
@@ -226,34 +272,68 @@ def _alias_has_counterpart(demo: Path, row: dict) -> bool:
 
 
 def test_cross_system_aliases_with_a_counterpart_are_all_found(demo_run):
-    paths, truth, rows = demo_run
+    paths, truth, rows, _ = demo_run
     aliases = [r for r in truth if r["kind"] == "cross_system_alias"]
     detectable = [r for r in aliases if _alias_has_counterpart(paths.demo, r)]
     assert detectable, "the demo logged no alias another system could reveal"
     assert int(_totals(rows)["cross_system_alias"]) == len(detectable)
 
 
-def test_late_and_retroactive_rows_are_shown_as_not_countable_but_were_ingested(demo_run):
-    paths, truth, rows = demo_run
-    totals = {a["data-kind"]: a for table, a in rows if table == "kind-totals"}
-    for kind in NOT_COUNTABLE:
-        assert totals[kind].get("data-classifiable") == "false"
-    # what is detectable: each late or retroactively changed record is in the raw zone
-    con = duckdb.connect()
-    try:
-        for r in (r for r in truth if r["kind"] in NOT_COUNTABLE):
-            glob = str(paths.raw / r["system"] / r["entity"] / "batch=*" / "*.parquet")
-            n = con.execute(
-                "select count(*) from read_parquet(?, union_by_name = true) where _source_pk = ?",
-                [glob, r["key"]],
-            ).fetchone()[0]
-            assert n >= 1, f"{r['kind']} {r['system']}/{r['entity']} {r['key']} was not ingested"
-    finally:
-        con.close()
+def _defect_log_rows(rows) -> dict[str, dict[str, str]]:
+    return {a["data-kind"]: a for table, a in rows if table == "defect-log"}
+
+
+def test_cross_system_aliases_split_into_found_and_held_by_one_system(demo_run):
+    paths, truth, rows, _ = demo_run
+    aliases = [r for r in truth if r["kind"] == "cross_system_alias"]
+    detectable = [r for r in aliases if _alias_has_counterpart(paths.demo, r)]
+    shown = _defect_log_rows(rows)["cross_system_alias"]
+    assert int(shown["data-logged"]) == len(aliases)
+    assert int(shown["data-detectable"]) == len(detectable) == int(shown["data-found"])
+
+
+def _expected_history_counts(truth, first_load) -> Counter:
+    """(kind shown, system, entity) for every logged late / retroactive defect: what the first
+    extract can show for those `demo generate` made, the logged kind for those `advance` made
+    (an incremental batch, with the previous batch's watermark to judge by)."""
+    left = Counter(first_load.keys())
+    out: Counter = Counter()
+    for r in truth:
+        if r["kind"] not in HISTORY_KINDS:
+            continue
+        ident = (r["kind"], r["system"], r["entity"], r["key"])
+        shown = r["kind"]
+        if left[ident]:
+            left[ident] -= 1
+            shown = first_load[ident]
+        if shown:
+            out[(shown, r["system"], r["entity"])] += 1
+    return out
+
+
+def test_late_and_retroactive_counts_match_the_defect_log(demo_run):
+    _, truth, rows, first_load = demo_run
+    expected = _expected_history_counts(truth, first_load)
+    # `advance` made one late deal and one retroactive edit in the CRM, on top of generation's
+    assert expected[("late_arriving", "crm", "opportunities")] >= 2
+    assert expected[("retroactive_change", "crm", "opportunities")] >= 2
+    counts = _counts(rows)
+    found = {k: n for k, n in counts.items() if k[0] in HISTORY_KINDS | {"late_or_retroactive"}}
+    assert found == dict(expected)
+    totals = _totals(rows)
+    for kind in [*HISTORY_KINDS, "late_or_retroactive"]:
+        assert int(totals[kind]) == sum(n for (k, _, _), n in expected.items() if k == kind)
+    # beside the defect log: every logged one is found or its reason given
+    log = _defect_log_rows(rows)
+    for kind in HISTORY_KINDS:
+        logged = sum(r["kind"] == kind for r in truth)
+        assert int(log[kind]["data-logged"]) == logged
+        assert int(log[kind]["data-found"]) == int(totals[kind])
+        assert int(log[kind]["data-detectable"]) == int(totals[kind])
 
 
 def test_scorecard_counts_do_not_come_from_the_defect_log(demo_run):
-    paths, _, rows = demo_run
+    paths, _, rows, _ = demo_run
     from quality.scorecard import write_scorecard
 
     hidden = paths.home / "ground_truth.hidden.csv"

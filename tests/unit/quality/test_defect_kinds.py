@@ -100,3 +100,94 @@ def test_one_problem_seen_by_two_stages_counts_once_and_follow_ons_do_not_count(
     counts = count_by_kind(findings)
     assert counts[-1].kind == FOLLOW_ON
     assert (counts[0].kind, counts[0].count) == ("missing_key", 2)
+
+
+def test_late_and_retroactive_versions_from_the_warehouse_are_findings(tmp_path):
+    """Each late or retroactive version is one finding: a deal edited in two later batches
+    is two retroactive changes."""
+    import duckdb
+
+    from quality.defect_kinds import warehouse_findings
+
+    db = tmp_path / "w.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute(
+        """
+        create schema governance;
+        create table governance.late_and_retroactive_changes as
+        select * from (values
+          ('crm', 'opportunities', 'OPP-1', 'b2', 'retroactive_change', 'edited'),
+          ('crm', 'opportunities', 'OPP-1', 'b3', 'retroactive_change', 'edited again'),
+          ('crm', 'opportunities', 'OPP-2', 'b2', 'late_arriving', 'entered late'),
+          ('erp', 'sales_orders', 'SO1', 'b1', 'late_or_retroactive', 'first extract')
+        ) as t(source_system, entity, record_key, batch_id, kind, reason)
+        """
+    )
+    con.close()
+    found, aliases = warehouse_findings(db, set())
+    assert aliases == []
+    assert totals_by_kind(dedupe(found)) == {
+        **{k: 0 for k in KINDS},
+        "retroactive_change": 2,
+        "late_arriving": 1,
+        "late_or_retroactive": 1,
+    }
+    assert {f.found_by for f in found} == {"raw-zone history"}
+
+
+def test_a_duplicate_copy_entered_late_is_a_follow_on_not_a_late_record():
+    from quality.defect_kinds import kind_of_history
+
+    copies = {("crm", "opportunities", "OPP-9")}
+    assert kind_of_history("late_arriving", ("crm", "opportunities", "OPP-9"), copies) == FOLLOW_ON
+    assert kind_of_history("late_arriving", ("crm", "opportunities", "OPP-1"), copies) == (
+        "late_arriving"
+    )
+
+
+def test_a_quarantined_copy_of_a_keyless_row_is_a_duplicate_only():
+    from quality.defect_kinds import quarantine_findings
+
+    rows = [
+        ("hr", "payroll", "", "b1", "missing primary key employee_id", None, None, 7),
+        (
+            "hr",
+            "payroll",
+            "",
+            "b1",
+            "missing primary key employee_id; duplicate row within the batch (same as row 7)",
+            None,
+            None,
+            9,
+        ),
+    ]
+    found, _ = quarantine_findings(rows)
+    assert [(f.kind, f.key) for f in found] == [
+        ("missing_key", "@b1#7"),
+        ("duplicate_row", "@b1#9"),
+    ]
+
+
+def test_faults_of_a_duplicate_copy_are_follow_ons():
+    from quality.defect_kinds import copies_as_follow_ons
+
+    found = [
+        Finding("duplicate_row", "crm", "opportunities", "OPP-2", "duplicate deals"),
+        Finding("missing_key", "crm", "opportunities", "OPP-2", "master data"),
+        Finding("missing_key", "crm", "opportunities", "OPP-1", "master data"),
+    ]
+    assert [(f.kind, f.entity, f.key) for f in copies_as_follow_ons(found)] == [
+        ("duplicate_row", "opportunities", "OPP-2"),
+        (FOLLOW_ON, "missing_key: opportunities", "OPP-2"),
+        ("missing_key", "opportunities", "OPP-1"),
+    ]
+
+
+def test_an_invalid_code_on_a_copy_still_counts():
+    from quality.defect_kinds import copies_as_follow_ons
+
+    found = [
+        Finding("duplicate_row", "erp", "customers", "C2", "master data"),
+        Finding("invalid_uscc", "erp", "customers", "C2", "master data"),
+    ]
+    assert copies_as_follow_ons(found) == found
