@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import random
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -564,6 +565,7 @@ def _employees(
     # Head count per entity: E01 40%, E02 50% (the factory), E03 10%.
     share = {"E01": 0.40, "E02": 0.50, "E03": 0.10}
     employees: list[Employee] = []
+    staffed: set[str] = set()  # departments with someone in them (a set: a scan was quadratic)
     erp_seq = crm_seq = 0
     for ent in entities:
         n_ent = max(8, round(sizes.employees * share[ent.code]))
@@ -579,9 +581,9 @@ def _employees(
             name = fake.name_male() if male else fake.name_female()
             birth = date(rng.randint(1968, 2002), rng.randint(1, 12), rng.randint(1, 28))
             grade = min(6, max(1, round(rng.gauss(2.3, 1.0))))
-            is_gm = unit.dept_code.endswith("-01") and not any(
-                e.dept_code == unit.dept_code for e in employees
-            )
+            # The first person of an entity's top department is its general manager.
+            is_gm = unit.dept_code.endswith("-01") and unit.dept_code not in staffed
+            staffed.add(unit.dept_code)
             if is_gm:
                 grade = 6  # the general manager
             lo, hi = _GRADE_SALARY[grade]
@@ -647,6 +649,35 @@ def _employees(
     return employees
 
 
+# How often a company name is redrawn before a longer form is tried. The plain forms run out:
+# 910 English names (91 surnames x 5 trades x 2 suffixes) and ~36k Chinese ones, fewer than
+# the companies at scale 10, where redrawing forever hung the world step. Up to scale 1 no name
+# needs this many redraws, so those worlds are unchanged.
+_NAME_REDRAWS = 30
+_EN_TRADES = ["Trading", "Industrial", "Electronics", "Supply", "Holdings"]
+
+
+def _unused_name(
+    names: set[str],
+    plain: Callable[[], str],
+    longer: Callable[[], str],
+    numbered: Callable[[], str],
+) -> str:
+    """The first drawn name not in ``names`` (which it joins): a plain one, else a longer one
+    from a far larger space, else one carrying the party's number (unique to the party, so the
+    last loop ends at once in practice)."""
+    for draw in (plain, longer):
+        for _ in range(_NAME_REDRAWS):
+            name = draw()
+            if name not in names:
+                names.add(name)
+                return name
+    while (name := numbered()) in names:
+        pass
+    names.add(name)
+    return name
+
+
 def _companies(
     rng: random.Random, fake: Faker, sizes: Sizes, employees: list[Employee], start: date
 ) -> list[Company]:
@@ -657,21 +688,37 @@ def _companies(
         for code in ("E01", "E02", "E03")
     }
 
-    def unique_cn_name(city: str) -> str:
-        while True:
-            name = f"{city}{fake.company_prefix()}{rng.choice(_INDUSTRY_WORDS)}{rng.choice(_LEGAL_FORMS)}"
-            if name not in names:
-                names.add(name)
-                return name
+    def unique_cn_name(city: str, party_no: int) -> str:
+        def plain() -> str:
+            return f"{city}{fake.company_prefix()}{rng.choice(_INDUSTRY_WORDS)}{rng.choice(_LEGAL_FORMS)}"
 
-    def unique_en_name(city: str) -> str:
-        while True:
-            word = fake.romanized_name().split()[-1]
-            suffix = "Pte. Ltd." if city == "Singapore" else "Co., Ltd."
-            name = f"{word} {rng.choice(['Trading', 'Industrial', 'Electronics', 'Supply', 'Holdings'])} {suffix}"
-            if name not in names:
-                names.add(name)
-                return name
+        def two_brands() -> str:
+            brand = fake.company_prefix() + fake.company_prefix()
+            return f"{city}{brand}{rng.choice(_INDUSTRY_WORDS)}{rng.choice(_LEGAL_FORMS)}"
+
+        def numbered() -> str:
+            return f"{city}{fake.company_prefix()}{party_no}号{rng.choice(_INDUSTRY_WORDS)}有限公司"
+
+        return _unused_name(names, plain, two_brands, numbered)
+
+    def unique_en_name(city: str, party_no: int) -> str:
+        suffix = "Pte. Ltd." if city == "Singapore" else "Co., Ltd."
+
+        def surname() -> str:
+            return fake.romanized_name().split()[-1]
+
+        def plain() -> str:
+            word = surname()
+            return f"{word} {rng.choice(_EN_TRADES)} {suffix}"
+
+        def two_surnames() -> str:
+            words = f"{surname()} {surname()}"
+            return f"{words} {rng.choice(_EN_TRADES)} {suffix}"
+
+        def numbered() -> str:
+            return f"{surname()} {rng.choice(_EN_TRADES)} {party_no} {suffix}"
+
+        return _unused_name(names, plain, two_surnames, numbered)
 
     total = sizes.customers + sizes.vendors
     for i in range(total):
@@ -686,13 +733,13 @@ def _companies(
             if home != "E03":
                 currency = "USD"  # the Chinese entities invoice foreign customers in USD
             province, region = country, "Overseas"
-            legal = unique_en_name(city)
+            legal = unique_en_name(city, i + 1)
             uscc = None
             address = f"{rng.randint(1, 300)} {fake.romanized_name().split()[-1]} Road, {city}"
         else:
             province, city, region, division = rng.choice(CN_CITIES)
             country, currency = "CN", "CNY" if home != "E03" else "USD"
-            legal = unique_cn_name(city)
+            legal = unique_cn_name(city, i + 1)
             uscc = make_uscc(rng, division)
             address = f"{province}{city}{fake.street_address()}"
         segment = (

@@ -2,7 +2,9 @@
 
 ``generate_erp(world, log, config)`` builds every row in memory (a TableSet) and records each
 injected defect in the DefectLog; ``write_erp(tables, target)`` writes them to SQLite,
-PostgreSQL or MariaDB. The same seed gives the same rows on every target.
+PostgreSQL or MariaDB. ``generate_erp(world, log, config, target)`` writes the rows while it
+makes them instead (what ``yecai demo generate`` does: memory stays flat at scale 10). The same
+seed gives the same rows either way, on every target.
 
 What the ERP books, per document (local accounts from demo.erp.charts):
 
@@ -31,6 +33,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from itertools import accumulate
 from pathlib import Path
 
 from demo import defects as D
@@ -44,7 +47,7 @@ from demo.erp.charts import (
 )
 from demo.erp.ledger import Leg, balance_with, fc_leg, imbalance, leg, scale_legs
 from demo.fx import cny_rate
-from demo.sqlio import Target, write_tables
+from demo.sqlio import Target, table_writer, write_tables
 from demo.tables import TableSet
 from demo.uscc import corrupt_uscc
 from demo.world import Company, World, money, payroll_totals_by_cost_center
@@ -560,12 +563,15 @@ def plan_sales(
     """Which customer orders what and when (pure given the rng)."""
     customers = [c for c in world.customers() if c.home_entity in ENTITY_COMPANY]
     weights = [{"KA": 6, "DIST": 3, "GOV": 2}.get(c.segment, 1) for c in customers]
+    # Cumulative once: choices(weights=...) re-adds every weight on each call (quadratic in
+    # scale). Same draws: choices accumulates weights into exactly these totals itself.
+    cum_weights = list(accumulate(weights))
     goods = [p for p in world.products if not p.is_service]
     services = [p for p in world.products if p.is_service]
     span = (end - start).days
     plans = []
     for _ in range(n_orders):
-        cust = rng.choices(customers, weights=weights)[0]
+        cust = rng.choices(customers, cum_weights=cum_weights)[0]
         order_date = start + timedelta(days=rng.randint(0, span))
         lines = []
         for _ in range(rng.choice([1, 2, 2, 3, 3, 4, 5, 6])):
@@ -1617,10 +1623,31 @@ class ErpBuild:
     vendor_numbers: dict[str, str]  # party_id → vendor_no
 
 
-def generate_erp(world: World, log: DefectLog, config: DefectConfig) -> ErpBuild:
-    """All rows of the group ERP for the World's year, defects injected and recorded."""
+def generate_erp(
+    world: World,
+    log: DefectLog,
+    config: DefectConfig,
+    target: Target | None = None,
+    flush_rows: int = 50_000,
+) -> ErpBuild:
+    """All rows of the group ERP for the World's year, defects injected and recorded.
+
+    Without ``target`` the rows are returned in memory. With it they are written to ``target``
+    (schema recreated) while they are made, ``flush_rows`` at a time per table, and the
+    returned TableSet only counts them: at scale 10 the rows would need over 10 GB at once.
+    """
+    if target is None:
+        return _build_erp(world, log, config, TableSet(SCHEMA_PATH))
+    with table_writer(SCHEMA_PATH.read_text(encoding="utf-8"), target) as append:
+        tables = TableSet(SCHEMA_PATH, sink=append, flush_rows=flush_rows)
+        build = _build_erp(world, log, config, tables)
+        tables.flush()
+    return build
+
+
+def _build_erp(world: World, log: DefectLog, config: DefectConfig, tables: TableSet) -> ErpBuild:
     rng = random.Random(f"{world.seed}/erp")
-    ctx = ErpContext(world, rng, config, log, TableSet(SCHEMA_PATH), as_of=world.end_date)
+    ctx = ErpContext(world, rng, config, log, tables, as_of=world.end_date)
     start, end = world.start_date, world.end_date
     _master_data(ctx)
     _exchange_rates(ctx, start - timedelta(days=31), end)

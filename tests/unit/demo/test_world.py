@@ -8,6 +8,7 @@ import pytest
 
 from demo.uscc import is_valid_national_id, is_valid_uscc
 from demo.world import (
+    _unused_name,
     build_world,
     monthly_iit,
     monthly_payroll,
@@ -58,6 +59,30 @@ def test_master_data_is_valid(world) -> None:
     assert all(is_valid_national_id(e.national_id) for e in cn_staff)
     assert all(e.crm_owner_id for e in world.employees if e.is_sales)
     assert all(world.employee(c.owner_hr_id).is_sales for c in world.customers() if c.owner_hr_id)
+
+
+def test_company_names_stay_unique_when_the_plain_forms_run_out() -> None:
+    # Scale 2 has more foreign companies than the 910 plain English names (surname, trade,
+    # suffix); drawing until a free one turned up never ended there (nor at scale 10).
+    big = build_world(42, 2.0)
+    abroad = [c for c in big.companies if c.country != "CN"]
+    assert len(abroad) > 910
+    assert len({c.legal_name for c in big.companies}) == len(big.companies)
+    two_surnames = [c for c in abroad if len(c.legal_name.split(" ")) >= 5]
+    assert two_surnames, "the longer form was never needed: the test no longer covers it"
+    assert all(c.aliases and c.legal_name not in c.aliases for c in big.companies)
+
+
+def test_unused_name_falls_back_to_longer_then_numbered_forms() -> None:
+    names: set[str] = set()
+    numbers = iter(range(1, 100))
+
+    def draw() -> str:
+        return _unused_name(names, lambda: "A", lambda: "B", lambda: f"N{next(numbers)}")
+
+    names.add("N1")  # a numbered name already taken is skipped, not returned twice
+    assert [draw(), draw(), draw(), draw()] == ["A", "B", "N2", "N3"]
+    assert names == {"A", "B", "N1", "N2", "N3"}
 
 
 def test_aliases_are_other_spellings_of_the_same_name(world) -> None:
