@@ -1,31 +1,32 @@
-"""Benchmark: the finance dbt build (full and a daily increment) next to plain DuckDB SQL.
+"""Benchmark: the dbt build (full and a daily increment) next to plain DuckDB SQL.
 
 Not a test. Generates the demo at ``--scale`` into a scratch folder, lands the ERP, the
 foreign subsidiary's books and the HR exports, then times:
 
-- ``dbt full``: ``dbt run --full-refresh`` of the finance area and everything upstream
-  (staging views, canonical tables, master data, finance, business, reconciliation);
+- ``dbt full``: ``dbt run --full-refresh`` of the whole project, what the Dagster pipeline builds
+  (staging views, canonical model, master data, finance, business, management, governance);
+- ``dbt full, trial balance only``: ``dbt run --full-refresh --select +trial_balance``: the
+  trial balance and what it needs, the fair comparison with the plain script;
+- ``baseline``: ``benchmarks/trial_balance_baseline.sql``, one plain DuckDB script computing the
+  group ERP's trial balance straight from the raw zone;
 - then the ERP is advanced ``--advance-days`` business days (default 1; 0 lands nothing new,
   which measures the nightly run's floor) and landed again, and the increment is timed two
   ways on copies of the same warehouse:
-- ``dbt daily, naive``: the same ``dbt run`` without ``--full-refresh`` (every table model is
-  rebuilt; finance.gl_lines and finance.trial_balance rewrite only the periods that changed);
-- ``dbt daily``: what a daily increment is meant to run (``daily_increment_selection``): only
-  the models downstream of the raw entities that received rows, inside the finance area's
-  upstream, and no views (a view reads the raw zone when queried, so new batches need no
-  rebuild of it);
-- ``baseline``: ``benchmarks/trial_balance_baseline.sql``, one plain DuckDB script computing the
-  group ERP's trial balance straight from the raw zone.
+- ``dbt daily, naive``: ``dbt run`` of every model without ``--full-refresh`` (table models are
+  rebuilt; the incremental ones rewrite what changed);
+- ``dbt daily``: what the Dagster daily run executes, ``yecai.increment``: the models downstream
+  of the raw entities that received rows plus the per-period models, views excluded.
 
-Per run it prints wall seconds, how many models ran, the sum of their execution times (the
-rest of the wall time is dbt's start-up: parsing, connecting, scheduling) and the seconds of
-finance.gl_lines and finance.trial_balance; for the increment how many ledger rows it
-rewrote. It checks that the baseline's trial balance equals finance.trial_balance for the
-entities both cover (E01, E02), after the full build and after each increment, and that both
-increments leave the same trial balance.
+Per run it prints wall and CPU seconds, how many models ran, the sum of their execution times
+(the rest of the wall time is dbt's start-up: parsing, connecting, scheduling), the seconds of
+finance.gl_lines and finance.trial_balance, and the slowest models. For the increment it
+prints how many ledger rows it rewrote. It checks that the baseline's trial balance equals
+finance.trial_balance for the entities both cover (E01, E02) after the full build and after
+the increment, and that the daily increment leaves the same tables as the naive one (the
+incremental canonical models and the finance marts compared row for row).
 
     uv run python benchmarks/bench_dbt.py --scale 0.1
-    uv run python benchmarks/bench_dbt.py --scale 1 --advance-days 0   # see docs/benchmarks-dbt.md
+    uv run python benchmarks/bench_dbt.py --scale 1 --keep
 """
 
 from __future__ import annotations
@@ -45,37 +46,37 @@ import duckdb
 from rich.console import Console
 from rich.table import Table
 
+from yecai.increment import INCREMENT_EXCLUDE, daily_increment_selection
+
 REPO = Path(__file__).resolve().parent.parent
-FINANCE = [
-    "path:models/intermediate/finance",
-    "path:models/marts/finance",
-    "path:models/marts/business",
-    "path:models/marts/management",
-    "path:models/marts/governance/reconciliation_exceptions.sql",
-    "path:models/marts/governance/reconciliation_summary.sql",
-]
+# Tables the daily increment must leave exactly as the naive one (a full rebuild of every
+# table model) does: the incremental canonical models and the finance marts on top of them.
+COMPARED = (
+    "canonical.journal_voucher",
+    "canonical.journal_line",
+    "canonical.sales_order_line",
+    "canonical.delivery",
+    "canonical.customer_invoice",
+    "finance.gl_lines",
+    "finance.trial_balance",
+    "finance.int_finance__derived_entries",
+    "governance.reconciliation_exceptions",
+)
 WATCHED = ("model.yecai.gl_lines", "model.yecai.trial_balance")
 UNTOUCHED = "untouched by the increment"
 
 
 @dataclass
 class DbtTiming:
-    """One dbt invocation: wall seconds, models run, their summed execution seconds, and the
-    execution seconds of the watched models."""
+    """One dbt invocation: wall and CPU seconds, models run, their summed execution seconds,
+    the execution seconds of the watched models and the slowest models."""
 
     seconds: float
+    cpu_seconds: float
     models: int
     model_seconds: float
     watched: dict[str, float]
-
-
-def daily_increment_selection(changed: list[tuple[str, str]]) -> list[str]:
-    """dbt ``--select`` arguments for a daily increment after ``changed`` raw entities
-    (source, entity) received rows: the models downstream of those sources that the finance
-    area needs (intersection ``source:x.y+,+area``). Pure; pair it with ``--exclude
-    config.materialized:view``. Empty when nothing changed: then only the per-period
-    models run (the open month)."""
-    return [f"source:{src}.{entity}+,+{area}" for src, entity in changed for area in FINANCE]
+    slowest: list[tuple[str, float]]
 
 
 def dbt(home: Path, *args: str) -> DbtTiming:
@@ -91,6 +92,7 @@ def dbt(home: Path, *args: str) -> DbtTiming:
     }
     target = home / "dbt_target"
     started = time.perf_counter()
+    cpu_before = os.times()
     done = subprocess.run(
         [
             str(Path(sys.executable).parent / "dbt"),
@@ -109,15 +111,22 @@ def dbt(home: Path, *args: str) -> DbtTiming:
         text=True,
     )
     seconds = time.perf_counter() - started
+    cpu_after = os.times()
+    cpu = (cpu_after.children_user - cpu_before.children_user) + (
+        cpu_after.children_system - cpu_before.children_system
+    )
     if done.returncode != 0:
         raise SystemExit(f"dbt {' '.join(args)} failed:\n{(done.stdout + done.stderr)[-3000:]}")
     results = json.loads((target / "run_results.json").read_text())["results"]
     models = [r for r in results if r["unique_id"].startswith("model.")]
+    slowest = sorted(models, key=lambda r: -r["execution_time"])[:5]
     return DbtTiming(
         seconds=seconds,
+        cpu_seconds=cpu,
         models=len(models),
         model_seconds=sum(r["execution_time"] for r in models),
         watched={r["unique_id"]: r["execution_time"] for r in models if r["unique_id"] in WATCHED},
+        slowest=[(r["unique_id"].split(".")[-1], r["execution_time"]) for r in slowest],
     )
 
 
@@ -196,17 +205,26 @@ def written() -> str:
     return f"gl_lines rewrote {rows} of {total} rows ({periods} periods)"
 
 
-def trial_balance_figures(db: Path) -> set[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
+def differing_rows(db: Path, other: Path) -> dict[str, int]:
+    """Per compared table, rows in one warehouse and not the other (either way, duplicates
+    counted). The ledger's description column is left out: the benchmark stamps it to see
+    which rows an increment rewrote."""
+    con = duckdb.connect()
+    con.execute(f"attach '{db}' as a (read_only)")
+    con.execute(f"attach '{other}' as b (read_only)")
+    out = {}
     try:
-        return set(
-            con.execute(
-                """select entity_code, period, account_code, opening_balance, debit, credit,
-                          closing_balance from finance.trial_balance"""
-            ).fetchall()
-        )
+        for table in COMPARED:
+            cols = "* exclude (description)" if table == "finance.gl_lines" else "*"
+            out[table] = con.execute(
+                f"""select (select count(*) from (select {cols} from a.{table}
+                                                   except all select {cols} from b.{table}))
+                         + (select count(*) from (select {cols} from b.{table}
+                                                   except all select {cols} from a.{table}))"""
+            ).fetchone()[0]
     finally:
         con.close()
+    return out
 
 
 def main() -> None:
@@ -229,6 +247,14 @@ def main() -> None:
         help="Reuse a scratch folder kept from an earlier run at the same scale (its demo "
         "generated and landed, not yet advanced): skips generation. The folder is kept.",
     )
+    parser.add_argument(
+        "--skip",
+        nargs="*",
+        default=[],
+        metavar="MODEL",
+        help="Models to leave out of every run (dbt --exclude), e.g. another area's model that "
+        "does not build on this demo yet.",
+    )
     args = parser.parse_args()
 
     reuse = args.home is not None
@@ -242,10 +268,11 @@ def main() -> None:
     from ingestion.runner import ingest
     from yecai.settings import get_paths
 
-    console = Console()
+    # wide enough for the table when the output goes to a log file
+    console = Console(width=None if sys.stdout.isatty() else 160)
     paths = get_paths()
     timings: list[tuple[str, DbtTiming | None, float, str]] = []
-    area = [f"+{s}" for s in FINANCE]
+    skip = ["--exclude", *args.skip] if args.skip else []
     try:
         if not reuse:
             with console.status("generating and landing the demo…"):
@@ -257,8 +284,11 @@ def main() -> None:
         paths.build_db.parent.mkdir(parents=True, exist_ok=True)
         dbt(home, "seed")
         with console.status("dbt full build…"):
-            full = dbt(home, "run", "--full-refresh", "--select", *area)
+            full = dbt(home, "run", "--full-refresh", *skip)
             timings.append(("dbt full", full, full.seconds, f"{ledger_rows()} ledger rows"))
+        with console.status("dbt full build of the trial balance and its upstream…"):
+            only_tb = dbt(home, "run", "--full-refresh", "--select", "+trial_balance")
+            timings.append(("dbt full, trial balance only", only_tb, only_tb.seconds, ""))
         with console.status("plain DuckDB baseline…"):
             seconds, rows = baseline(home)
             timings.append(
@@ -267,32 +297,32 @@ def main() -> None:
         changed: list[tuple[str, str]] = []
         if args.advance_days > 0:
             with console.status(f"advancing the ERP {args.advance_days} day(s) and landing it…"):
+                started = time.perf_counter()
                 advance_erp(parse_target(paths.demo / "erp.sqlite"), args.advance_days, DefectLog())
                 landed = ingest(paths, source="erp")
                 changed = sorted(
                     (r.source, r.entity) for r in landed if r.rows_landed or r.rows_deleted
                 )
+                console.print(f"advanced and landed in {time.perf_counter() - started:.0f} s")
         console.print(f"the new batches changed {len(changed)} ERP entities: {changed}")
         mark_ledger()
         start_copy = home / "before_increment.duckdb"
+        naive_copy = home / "naive_increment.duckdb"
         shutil.copyfile(paths.build_db, start_copy)
-        with console.status("dbt daily increment, naive (every table model)…"):
-            naive = dbt(home, "run", "--select", *area)
+        with console.status("dbt daily increment, naive (every model)…"):
+            naive = dbt(home, "run", *skip)
             timings.append(("dbt daily, naive", naive, naive.seconds, written()))
-            naive_figures = trial_balance_figures(paths.build_db)
+        shutil.copyfile(paths.build_db, naive_copy)
         shutil.copyfile(start_copy, paths.build_db)
-        with console.status("dbt daily increment (changed entities' models, no views)…"):
+        selection = daily_increment_selection(changed)
+        console.print(f"daily increment: --select {' '.join(selection)}")
+        with console.status("dbt daily increment (yecai.increment's selection)…"):
             daily = dbt(
-                home,
-                "run",
-                "--select",
-                *(daily_increment_selection(changed) or ["tag:fiscal_period"]),
-                "--exclude",
-                "config.materialized:view",
+                home, "run", "--select", *selection, "--exclude", *INCREMENT_EXCLUDE, *args.skip
             )
-            same = trial_balance_figures(paths.build_db) == naive_figures
-            note = f"{written()}; trial balance {'=' if same else '≠'} naive increment's"
-            timings.append(("dbt daily", daily, daily.seconds, note))
+            differ = {t: n for t, n in differing_rows(paths.build_db, naive_copy).items() if n}
+            same = "same tables as naive" if not differ else f"DIFFERS from naive: {differ}"
+            timings.append(("dbt daily", daily, daily.seconds, f"{written()}; {same}"))
         with console.status("plain DuckDB baseline after the increment…"):
             seconds, rows = baseline(home)
             timings.append(
@@ -305,12 +335,14 @@ def main() -> None:
             shutil.rmtree(home, ignore_errors=True)
 
     table = Table(title=f"finance build at scale {args.scale}")
-    for column in ("run", "wall s", "models", "models' s", "gl_lines s", "trial_balance s", "note"):
+    columns = ("run", "wall s", "cpu s", "models", "models' s", "gl_lines s", "trial_balance s")
+    for column in (*columns, "note"):
         table.add_column(column)
     for name, timing, seconds, note in timings:
         table.add_row(
             name,
             f"{seconds:.1f}",
+            f"{timing.cpu_seconds:.1f}" if timing else "",
             str(timing.models) if timing else "",
             f"{timing.model_seconds:.1f}" if timing else "",
             f"{timing.watched.get(WATCHED[0], 0):.2f}" if timing else "",
@@ -318,6 +350,11 @@ def main() -> None:
             note,
         )
     console.print(table)
+    console.print(f"load average at the end: {Path('/proc/loadavg').read_text().strip()}")
+    for name, timing, _, _ in timings:
+        if timing:
+            slowest = ", ".join(f"{model} {sec:.1f}" for model, sec in timing.slowest)
+            console.print(f"slowest models, {name}: {slowest}")
 
 
 if __name__ == "__main__":

@@ -1,3 +1,19 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook=[
+            "{{ increment_scope(journal_line_increment()) }}",
+            "{{ increment_record_batches(journal_line_increment()) }}",
+            "{{ increment_delete_scope(journal_line_increment()) }}",
+        ],
+        post_hook=["{{ increment_snapshot_dimensions(journal_line_increment()) }}"]
+    )
+}}
+{#- Incremental by voucher (macros/incremental/replace_changed_groups.sql): a daily run
+    rewrites the vouchers with a newer raw batch (header or lines) or whose looked-up codes and
+    rates changed, and drops those deleted at the source; the result equals a full build. -#}
 -- Booked journal lines. Functional amounts are the ledger's own; the group amounts convert them
 -- at the voucher date. Each local account is mapped onto the group chart through
 -- master.account_crosswalk (null + an exception row when unmapped).
@@ -26,6 +42,17 @@ with erp_lines as (
     from {{ ref('stg_erp__journal_lines') }} as lines
     inner join {{ ref('stg_erp__journal_vouchers') }} as vouchers
         on vouchers.voucher_no = lines.voucher_no
+    {%- if is_incremental() %}
+    where {{ in_increment_scope("lines.source_system || ':' || lines.voucher_no") }}
+    {%- endif %}
+),
+
+-- SimpleBooks entries, whole journals only (line numbers count within the journal).
+erp2_entries as (
+    select * from {{ ref('stg_erp2__gl_entries') }}
+    {%- if is_incremental() %}
+    where {{ in_increment_scope("source_system || ':' || journal_no") }}
+    {%- endif %}
 ),
 
 -- SimpleBooks: one entry per posting with a D/C side and positive amounts.
@@ -53,9 +80,9 @@ erp2_lines as (
         entries.source_system,
         entries.source_document_id,
         entries.batch_id
-    from {{ ref('stg_erp2__gl_entries') }} as entries
+    from erp2_entries as entries
     left join (
-        select distinct journal_no from {{ ref('stg_erp2__gl_entries') }} where doc_type = 'OPENING'
+        select distinct journal_no from erp2_entries where doc_type = 'OPENING'
     ) as opening
         on opening.journal_no = entries.journal_no
 ),

@@ -1,3 +1,19 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook=[
+            "{{ increment_scope(journal_voucher_increment()) }}",
+            "{{ increment_record_batches(journal_voucher_increment()) }}",
+            "{{ increment_delete_scope(journal_voucher_increment()) }}",
+        ],
+        post_hook=["{{ increment_snapshot_dimensions(journal_voucher_increment()) }}"]
+    )
+}}
+{#- Incremental by voucher (macros/incremental/replace_changed_groups.sql): a daily run
+    rewrites the vouchers with a newer raw batch (header or lines) or whose looked-up codes and
+    rates changed, and drops those deleted at the source; the result equals a full build. -#}
 -- Booked journal vouchers, header grain, with their line totals in the functional currency.
 with erp_vouchers as (
     select
@@ -16,6 +32,9 @@ with erp_vouchers as (
         source_document_id,
         batch_id
     from {{ ref('stg_erp__journal_vouchers') }}
+    {%- if is_incremental() %}
+    where {{ in_increment_scope("source_system || ':' || voucher_no") }}
+    {%- endif %}
 ),
 
 erp_totals as (
@@ -25,12 +44,18 @@ erp_totals as (
         sum(debit) as total_debit,
         sum(credit) as total_credit
     from {{ ref('stg_erp__journal_lines') }}
+    {%- if is_incremental() %}
+    where {{ in_increment_scope("source_system || ':' || voucher_no") }}
+    {%- endif %}
     group by voucher_no
 ),
 
 -- SimpleBooks: a flat ledger; the entries of one journal_no form a voucher.
 erp2_entries as (
     select * from {{ ref('stg_erp2__gl_entries') }}
+    {%- if is_incremental() %}
+    where {{ in_increment_scope("source_system || ':' || journal_no") }}
+    {%- endif %}
 ),
 
 erp2_vouchers as (

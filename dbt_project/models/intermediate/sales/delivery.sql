@@ -1,3 +1,19 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook=[
+            "{{ increment_scope(delivery_increment()) }}",
+            "{{ increment_record_batches(delivery_increment()) }}",
+            "{{ increment_delete_scope(delivery_increment()) }}",
+        ],
+        post_hook=["{{ increment_snapshot_dimensions(delivery_increment()) }}"]
+    )
+}}
+{#- Incremental by delivery (macros/incremental/replace_changed_groups.sql): a daily run rewrites
+    the deliveries with a newer raw batch or whose looked-up codes and rates changed, and drops
+    those deleted at the source; the result equals a full build. -#}
 -- Deliveries, one row per delivered line. The ERP values a delivery at standard cost in the
 -- entity's functional currency, so the cost amount's transaction currency is the functional one.
 with erp_lines as (
@@ -20,6 +36,9 @@ with erp_lines as (
     from {{ ref('stg_erp__delivery_lines') }} as lines
     inner join {{ ref('stg_erp__deliveries') }} as headers
         on headers.delivery_no = lines.delivery_no
+    {%- if is_incremental() %}
+    where {{ in_increment_scope("lines.source_system || ':' || lines.delivery_no") }}
+    {%- endif %}
 ),
 
 -- SimpleBooks has no delivery note: goods leave with the sales invoice, whose item lines carry
@@ -44,6 +63,9 @@ erp2_lines as (
     from {{ ref('stg_erp2__sales_invoice_items') }} as items
     inner join {{ ref('stg_erp2__sales_invoices') }} as invoices
         on invoices.doc_id = items.doc_id
+    {%- if is_incremental() %}
+    where {{ in_increment_scope("items.source_system || ':' || items.doc_id") }}
+    {%- endif %}
 ),
 
 all_lines as (
