@@ -4,9 +4,9 @@
 -- can, because it keeps every version of every record with the batch that landed it, and each
 -- batch record keeps the watermark the extraction reached (docs/interfaces.md, "Raw zone").
 --
--- Rules (business meaning, per originating business document: a CRM deal once it is closed,
--- a sales or purchase order, an invoice of the second ERP; the documents that follow from
--- them carry the same dates and would only repeat the finding):
+-- Rules (business meaning, per originating business document, listed per source system in
+-- macros/raw/history_documents.sql; the documents that follow from them carry the same dates
+-- and would only repeat the finding):
 --   late_arriving       the record's first version landed after the extraction had already
 --                       passed its business period: the previous batch's watermark lies in a
 --                       later month than the business date. On the entity's first load (no
@@ -22,48 +22,7 @@
 --                       cannot say whether it was entered late or changed late.
 -- Deletions (tombstones, soft-deletes) are deleted_record, not changes; they are skipped.
 
-{%- set documents = [
-    {
-        'source': 'crm', 'entity': 'opportunities',
-        'business_date': "case when lower(cast(stage as varchar)) in ('closed_won', 'closed_lost') then cast(expected_close_date as date) end",
-        'completed': "lower(cast(stage as varchar)) in ('closed_won', 'closed_lost')",
-        'created': 'try_cast(created_at as timestamp)',
-        'deleted': 'deleted_at is not null',
-        'content': ['account_id', 'name', 'stage', 'amount', 'currency', 'expected_close_date', 'owner_id'],
-    },
-    {
-        'source': 'erp', 'entity': 'sales_orders',
-        'business_date': 'cast(order_date as date)',
-        'completed': "upper(cast(order_status as varchar)) <> 'OPEN'",
-        'created': 'null',
-        'deleted': 'false',
-        'content': ['company_code', 'customer_no', 'order_date', 'requested_date', 'currency', 'net_amount', 'tax_amount', 'gross_amount', 'sales_rep_user'],
-    },
-    {
-        'source': 'erp', 'entity': 'purchase_orders',
-        'business_date': 'cast(po_date as date)',
-        'completed': "upper(cast(po_status as varchar)) <> 'OPEN'",
-        'created': 'null',
-        'deleted': 'false',
-        'content': ['company_code', 'vendor_no', 'req_no', 'po_date', 'currency', 'net_amount', 'tax_amount', 'gross_amount', 'buyer_user'],
-    },
-    {
-        'source': 'erp2', 'entity': 'sales_invoices',
-        'business_date': 'cast(doc_date as date)',
-        'completed': 'true',
-        'created': 'null',
-        'deleted': 'false',
-        'content': ['bp_id', 'doc_date', 'due_date', 'currency', 'fx_rate', 'net_total', 'gst_total', 'doc_total'],
-    },
-    {
-        'source': 'erp2', 'entity': 'purchase_invoices',
-        'business_date': 'cast(doc_date as date)',
-        'completed': 'true',
-        'created': 'null',
-        'deleted': 'false',
-        'content': ['bp_id', 'supplier_ref', 'doc_date', 'due_date', 'currency', 'fx_rate', 'net_total', 'gst_total', 'doc_total'],
-    },
-] %}
+{%- set documents = history_documents() %}
 {%- set landed = [] %}
 {%- for doc in documents %}
     {%- set lineage = source(doc.source, doc.entity) %}{#- so a new batch of the entity selects this model -#}
