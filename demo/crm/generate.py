@@ -13,7 +13,8 @@ DefectLog with the CRM's own key:
 - missing_key: an opportunity without an account
 - late_arriving: a deal closed months ago entered only at the end of the year
 - retroactive_change: a deal closed months ago whose amount was edited much later
-- deleted_record: a soft-deleted opportunity (served with ``"deleted": true``)
+- deleted_record: a soft-deleted opportunity, and a leaver's deactivated login (users), both
+  served with ``"deleted": true``
 """
 
 from __future__ import annotations
@@ -148,6 +149,13 @@ def _build_users(b: _Builder) -> None:
             # The admin deactivates a leaver's login; the CRM keeps the user as soft-deleted.
             updated = moment_on(emp.termination_date, b.rng)
             deleted = ts(updated)
+            # A soft delete like any other: served with deleted=true, so it is in the log.
+            b.record(
+                dk.DELETED_RECORD,
+                "users",
+                emp.crm_owner_id,
+                "leaver's login deactivated: served with deleted=true",
+            )
         b.users.append(
             {
                 "id": emp.crm_owner_id,

@@ -281,13 +281,16 @@ def book_document(
         legs = booked
     elif wrong_account:
         right, wrong = wrong_account_role
-        legs = [
-            Leg(**{**lg.__dict__, "account_no": wrong}) if lg.account_no == right else lg
-            for lg in legs
-        ]
-        ctx.log.record(
-            D.WRONG_ACCOUNT, SYSTEM, entity, source_no, f"booked to {wrong} instead of {right}"
-        )
+        # Only a leg on the "right" account can be misbooked; a document without one (its
+        # resolver picked another account) is booked as it is, and so is no defect to log.
+        if any(lg.account_no == right for lg in legs):
+            legs = [
+                Leg(**{**lg.__dict__, "account_no": wrong}) if lg.account_no == right else lg
+                for lg in legs
+            ]
+            ctx.log.record(
+                D.WRONG_ACCOUNT, SYSTEM, entity, source_no, f"booked to {wrong} instead of {right}"
+            )
     return post_voucher(ctx, company, when, vtype, source_type, source_no, description, legs)
 
 

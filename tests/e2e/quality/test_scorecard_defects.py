@@ -207,8 +207,8 @@ def test_every_countable_kind_shows_the_ground_truth_count(demo_run):
     truth_kinds = Counter(r["kind"] for r in truth)
     # every kind the demo injected has a row on the scorecard
     assert set(truth_kinds) <= set(totals), set(truth_kinds) - set(totals)
-    exact = set(truth_kinds) - HISTORY_KINDS - {"cross_system_alias", "deleted_record"}
-    assert len(exact) >= 11
+    exact = set(truth_kinds) - HISTORY_KINDS - {"cross_system_alias"}
+    assert len(exact) >= 12
     mismatches = {k: (totals[k], truth_kinds[k]) for k in exact if int(totals[k]) != truth_kinds[k]}
     assert not mismatches, f"kind: (scorecard, ground truth) {mismatches}"
 
@@ -222,7 +222,7 @@ def test_counts_per_system_and_source_entity_match(demo_run):
     truth_by_system = Counter(
         (r["kind"], r["system"])
         for r in truth
-        if r["kind"] not in HISTORY_KINDS | {"cross_system_alias", "deleted_record"}
+        if r["kind"] not in HISTORY_KINDS | {"cross_system_alias"}
     )
     assert {k: by_system[k] for k in truth_by_system} == dict(truth_by_system)
     # kinds found on a source entity carry the defect log's entity name

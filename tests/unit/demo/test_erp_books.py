@@ -281,6 +281,22 @@ def test_document_defects_exist(noisy: Erp) -> None:
         assert voucher["source_doc_no"] not in invoices
 
 
+def test_every_logged_wrong_account_was_really_booked_to_the_wrong_account() -> None:
+    # Every booked document draws the defect here. The log names the account the voucher carries
+    # instead of the right one; a document with no leg on the right account (services revenue,
+    # say) cannot be misbooked, so it must not be logged either.
+    erp = Erp(42, replace(DefectConfig.none(), wrong_account=1.0))
+    logged = erp.log.of_kind(D.WRONG_ACCOUNT)
+    assert logged
+    assert {d.kind for d in erp.log.entries} == {D.WRONG_ACCOUNT}
+    for d in logged:
+        wrong, right = d.detail.removeprefix("booked to ").split(" instead of ")
+        (voucher,) = erp.vouchers_for(d.key)
+        accounts = {ln["account_no"] for ln in erp.lines_of(voucher["voucher_no"])}
+        assert wrong in accounts, (d.key, d.detail, accounts)
+        assert right not in accounts, (d.key, d.detail, accounts)
+
+
 def test_unmapped_codes_opened_mid_year_and_used(noisy: Erp) -> None:
     recorded = [d for d in noisy.log.of_kind(D.UNMAPPED_CODE) if d.entity == "chart_of_accounts"]
     assert recorded

@@ -167,6 +167,20 @@ def test_deleted_opportunities_are_soft_deleted_not_gone(generated):
     assert all(opps[k]["updated_at"] == opps[k]["deleted_at"] for k in logged)
 
 
+def test_leavers_logins_are_soft_deleted_and_logged(generated, world):
+    con, log = generated
+    users = rows(con, "users")
+    deleted = {u for u, row in users.items() if row["deleted_at"] is not None}
+    leavers = {
+        e.crm_owner_id
+        for e in world.sales_people()
+        if e.crm_owner_id and e.termination_date and e.termination_date <= world.end_date
+    }
+    assert deleted, "the world has no leaver with a CRM login: the test shows nothing"
+    assert deleted == leavers
+    assert deleted == log.keys(dk.DELETED_RECORD, "crm", "users")
+
+
 def test_money_is_decimal_text_with_a_currency(generated):
     con, _ = generated
     for opp in rows(con, "opportunities").values():
@@ -190,7 +204,12 @@ def test_clean_config_gives_a_clean_store_and_an_empty_log(world, tmp_path):
     generate_crm(world, db, log, DefectConfig.none())
     con = sqlite3.connect(db)
     con.row_factory = sqlite3.Row
-    assert log.entries == []
+    # Leavers' logins are deactivated whatever the defect rates (that is business, not an
+    # injected fault), and a deleted record the pipeline will see is always in the log.
+    deleted_users = {u for u, row in rows(con, "users").items() if row["deleted_at"] is not None}
+    assert {(d.kind, d.entity, d.key) for d in log.entries} == {
+        (dk.DELETED_RECORD, "users", u) for u in deleted_users
+    }
     assert all(is_valid_uscc(a["uscc"]) for a in rows(con, "accounts").values() if a["uscc"])
     assert all(o["account_id"] for o in rows(con, "opportunities").values())
     con.close()
