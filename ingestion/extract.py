@@ -13,6 +13,7 @@ from ingestion.connectors import files as files_conn
 from ingestion.connectors import rest as rest_conn
 from ingestion.connectors import sql as sql_conn
 from ingestion.contract import Contract
+from ingestion.process import STREAM_VIEW
 from ingestion.validation import match_columns
 
 
@@ -30,10 +31,15 @@ def extract_from_sql(
 ) -> tuple[str | None, list[str]]:
     """Rows changed since the watermark (minus look-back) → ``extract``; key set → ``source_keys``.
 
+    A full read (first load, full refresh) makes ``extract`` a view over the attached
+    source, so the batch streams from the source to Parquet without a copy in between; the
+    source then stays attached until the connection closes. An incremental read is small
+    and scanned several times, so it is copied into a table and the source detached.
     ``key_set=False`` skips reading the key set (nothing landed yet, so nothing can be deleted).
     Returns (name of the key-set table or None, notes).
     """
     sql_conn.attach(con, source.url(), source.name)
+    streaming = False
     try:
         ref = sql_conn.table_ref(con, entity.target, source.name)
         types = sql_conn.column_types(con, ref)
@@ -42,10 +48,17 @@ def extract_from_sql(
         cursor_src = mapping.get(cursor) if cursor else None
         ctype = contract.column(cursor).type if cursor in contract.column_names else None
         bound = sql_conn.lower_bound(watermark, ctype or "", source.lookback_days)
+        streaming = bound is None
         con.execute(
-            "create or replace temp table extract as "
+            f"create or replace temp {'view' if streaming else 'table'} extract as "
             + sql_conn.extract_sql(ref, cursor_src, types.get(cursor_src or ""), bound, ctype)
         )
+        if streaming:
+            con.execute(
+                f"create or replace temp view {STREAM_VIEW} as "
+                f"select *, false as _src_deleted from {ref}"
+            )
+            con.execute(f"set variable {STREAM_VIEW} = true")
         keys_table = None
         if key_set and entity.detect_deletes and all(k in mapping for k in contract.primary_key):
             con.execute(
@@ -62,7 +75,8 @@ def extract_from_sql(
         )
         return keys_table, notes
     finally:
-        con.execute(f"detach {sql_conn.SOURCE_ALIAS}")
+        if not streaming:
+            con.execute(f"detach {sql_conn.SOURCE_ALIAS}")
 
 
 def load_text_rows(

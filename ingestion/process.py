@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 
+from ingestion.clean_pass import CleanPass, load_repeated_keys, no_filter_pushdown
 from ingestion.contract import Contract
 from ingestion.duck import ident, sql_str
 from ingestion.lake import load_latest_rows, load_latest_versions
@@ -51,9 +52,33 @@ class Outcome:
     warnings: dict[str, list[str]] = field(default_factory=dict)
 
 
+# A connector that streams from its source also defines this view: the rows of ``extract``
+# without ``_row_number``, whose window would make every scan of it single-threaded.
+STREAM_VIEW = "extract_stream"
+
+
+def stream_relation(con: duckdb.DuckDBPyConnection) -> str:
+    """What the passes that need no row numbers read: ``extract_stream`` or ``extract``."""
+    # A session variable, set by the connector: asking duckdb_views() instead walks the
+    # attached source's catalogue (~40 ms a batch).
+    found = con.execute(f"select getvariable('{STREAM_VIEW}')").fetchone()[0]
+    return STREAM_VIEW if found else "extract"
+
+
+def count_rows(con: duckdb.DuckDBPyConnection) -> int:
+    # Over ``extract``, not the stream view: DuckDB's MySQL scanner fails to bind a bare
+    # count(*) over a view of its table (an internal error); the window avoids that path.
+    return con.execute("select count(*) from extract").fetchone()[0]
+
+
+def source_column_types(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """The source's columns in ``extract`` (name → DuckDB type), meta inputs left out."""
+    rows = con.execute("describe extract").fetchall()
+    return {r[0]: r[1] for r in rows if r[0] not in META_INPUT}
+
+
 def extract_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
-    cols = [r[0] for r in con.execute("describe extract").fetchall()]
-    return [c for c in cols if c not in META_INPUT]
+    return list(source_column_types(con))
 
 
 def process_batch(
@@ -67,10 +92,18 @@ def process_batch(
     previous_watermark: str | None,
     source_keys_table: str | None = None,
     dedupe_quarantine: bool = True,
+    rows_in: int | None = None,
 ) -> Outcome:
-    """Validate ``extract`` against ``contract`` and stage what lands and what is quarantined."""
+    """Validate ``extract`` against ``contract`` and stage what lands and what is quarantined.
+
+    ``extract`` may be a view over the source (read as it streams) or a table. Clean rows
+    are written by one streaming pass (``ingestion.clean_pass``); only the rows it cannot
+    decide alone are materialised and go through the full rules below ("the side").
+    ``rows_in`` is ``count(*)`` of ``extract`` when the caller has it already.
+    """
     out = Outcome()
-    source_columns = extract_columns(con)
+    source_types = source_column_types(con)
+    source_columns = list(source_types)
     drift = detect_drift(source_columns, contract, ignore=set())
     mapping = match_columns(source_columns, contract)
     out.added_columns = list(drift.added)
@@ -81,17 +114,170 @@ def process_batch(
             f"{contract.source}/{contract.entity}.yml) or fix the source, then run again",
         )
     out.drift = [c.as_dict() for c in drift.changes]
+    business = contract.column_names + list(drift.added)
+    if rows_in is None:
+        rows_in = count_rows(con)
+    relation = stream_relation(con)
 
-    con.execute(
-        "create or replace temp table typed as "
-        + typed_select_sql(contract, mapping, drift.added, "extract")
-    )
-    # Each step's table replaces the one before it: keep one copy of a big batch, not four.
-    con.execute("drop table extract")
-    stats = _column_stats(con, contract, mapping)
-    _check_retyped(contract, stats, out)
+    load_latest_versions(con, paths, contract.source, contract.entity)
+    # Nothing landed or quarantined before (a first load): every clean row lands and every
+    # broken row is quarantined, no anti-join against the lake needed.
+    first_load = con.execute(
+        "select (select count(*) from lake_latest) + (select count(*) from quarantine_seen) = 0"
+    ).fetchone()[0]
+    ts = extracted_at.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+    # 1. The streaming pass: clean rows, straight to part-0 (none when a contract column is
+    #    missing: then every row carries the drift reason and is quarantined).
+    fast: CleanPass | None = None
+    main_file = stage.raw / "part-0.parquet"
+    landed_main = 0
+    if not drift.missing and rows_in:
+        repeated = load_repeated_keys(con, contract, mapping, relation)
+        fast = CleanPass(contract, mapping, drift.added, source_types, repeated)
+        with no_filter_pushdown(con):
+            landed_main = _copy_to(
+                con, fast.landed_sql(contract.source, batch_id, ts, first_load, relation), main_file
+            )
+
+    # 2. The side: every row the streaming pass did not take, by the full rules. On a first
+    #    load the stream wrote every eligible row, so the side holds the other
+    #    rows_in - landed_main rows and is skipped when there are none. Later runs also
+    #    skip unchanged rows in the stream, so the side's size is known only by looking:
+    #    it always runs (usually over a small incremental read, copied into a table).
+    side = fast is None or not first_load or rows_in > landed_main
+    stats: dict[str, tuple[int, int, int]] = {}
+    side_landed = quarantined = 0
+    if side:
+        source_table = "extract"
+        if fast is not None:
+            with no_filter_pushdown(con):
+                con.execute(
+                    "create or replace temp table side_extract as "
+                    + fast.side_sql([*source_columns, *META_INPUT])
+                )
+            source_table = "side_extract"
+        stats = _full_path(
+            con, contract, mapping, drift, source_table, first_load, dedupe_quarantine
+        )
+        if source_table == "side_extract":
+            con.execute("drop table side_extract")
+        side_landed = con.execute("select count(*) from to_land").fetchone()[0]
+        quarantined = con.execute("select count(*) from to_quarantine").fetchone()[0]
+    _check_retyped(contract, _with_fast_rows(con, stats, fast, relation), out)
     _check_text_numbers(contract, stats, out)
 
+    landed_rows = landed_main + side_landed
+    out.warnings = _warnings(con, contract, main_file if landed_main else None, side)
+    out.rows_unchanged = rows_in - landed_rows - quarantined
+    out.watermark = _watermark(
+        con,
+        contract,
+        previous_watermark,
+        fast,
+        main_file if landed_main else None,
+        side,
+        first_load,
+        relation,
+    )
+
+    tombstones = _tombstones(con, paths, contract, source_keys_table)
+    out.rows_deleted = tombstones
+    out.rows_landed = landed_rows + tombstones
+    out.rows_quarantined = quarantined
+    out.rows_read = landed_rows + quarantined + tombstones
+    if landed_main:
+        out.raw_files.append(main_file)
+    else:
+        main_file.unlink(missing_ok=True)  # a COPY of no rows still writes a file
+    if out.rows_read == 0:
+        return out
+
+    meta = (
+        f"'{sql_str(contract.source)}' as _source_system, _source_pk, "
+        f"'{sql_str(batch_id)}' as _batch_id, timestamp '{ts}' as _extracted_at, "
+        "_row_hash, _is_deleted"
+    )
+    cols = ", ".join(ident(c) for c in business)
+    parts = []
+    if side_landed:
+        parts.append(
+            f"select {cols}, _source_pk, _row_hash, _src_deleted as _is_deleted from to_land"
+        )
+    if tombstones:
+        fill = ", ".join(
+            ident(c) if c in _columns(con, "deleted_latest") else f"null as {ident(c)}"
+            for c in business
+        )
+        parts.append(
+            f"select {fill}, _source_pk, _row_hash, true as _is_deleted "
+            "from deleted_latest where _source_pk in (select _source_pk from gone)"
+        )
+    if parts:
+        side_file = stage.raw / "part-1.parquet"
+        _copy_to(con, f"select {cols}, {meta} from ({' union all '.join(parts)})", side_file)
+        out.raw_files.append(side_file)
+    out.raw_files = _one_file(con, out.raw_files)
+    if out.raw_files:
+        out.schema = [
+            {"name": r[0], "type": r[1]}
+            for r in con.execute(
+                f"describe select * from '{sql_str(str(out.raw_files[0]))}'"
+            ).fetchall()
+        ]
+    if quarantined:
+        raw_cols = [f"_raw_{i}" for i in range(len(contract.columns))]
+        q_file = stage.quarantine / "part-0.parquet"
+        q_cols = [
+            f"{ident(raw_cols[i])} as {ident(name)}" for i, name in enumerate(contract.column_names)
+        ] + [f"cast({ident(c)} as varchar) as {ident(c)}" for c in drift.added]
+        con.execute(
+            f"copy (select {', '.join(q_cols)}, array_to_string(_reasons, '; ') as _reason, "
+            f"_raw_pk as _source_pk, '{sql_str(batch_id)}' as _batch_id, _row_number, "
+            f"_raw_hash as _row_hash from to_quarantine order by _row_number) "
+            f"to '{sql_str(str(q_file))}' (format parquet, compression zstd)"
+        )
+        out.quarantine_files.append(q_file)
+        out.reasons = _reason_counts(con)
+    return out
+
+
+def _copy_to(con: duckdb.DuckDBPyConnection, select_sql: str, path: Path) -> int:
+    """Write a SELECT to one zstd Parquet file; the number of rows written."""
+    return con.execute(
+        f"copy ({select_sql}) to '{sql_str(str(path))}' (format parquet, compression zstd)"
+    ).fetchone()[0]
+
+
+def _one_file(con: duckdb.DuckDBPyConnection, files: list[Path]) -> list[Path]:
+    """The batch's raw rows as one ``part-0.parquet``: the streaming pass's file and the
+    side's (rows it landed, tombstones) are merged when both exist.
+
+    Readers see one file per batch, as before. Both files hold few rows in the cases that
+    make two (a rerun's changes, a first load with duplicate keys), except a first load
+    where a few rows of a big table break the contract: then part-0 is copied once more.
+    """
+    if len(files) < 2:
+        return files
+    merged = files[0].with_name("part-merged.parquet")
+    listed = ", ".join(f"'{sql_str(str(f))}'" for f in files)
+    _copy_to(con, f"select * from read_parquet([{listed}], union_by_name = true)", merged)
+    for f in files:
+        f.unlink()
+    merged.rename(files[0])
+    return [files[0]]
+
+
+def _full_path(
+    con, contract: Contract, mapping, drift, source_table: str, first_load: bool, dedupe: bool
+) -> dict[str, tuple[int, int, int]]:
+    """The full rules over ``source_table``: tables or views ``checked``, ``to_land`` and
+    ``to_quarantine``; returns the per-column stats of the rows it saw."""
+    con.execute(
+        "create or replace temp table typed as "
+        + typed_select_sql(contract, mapping, drift.added, source_table)
+    )
+    stats = _column_stats(con, contract, mapping)
     business = contract.column_names + list(drift.added)
     raw_cols = [f"_raw_{i}" for i in range(len(contract.columns))]
     pk_idx = [contract.column_names.index(k) for k in contract.primary_key]
@@ -103,9 +289,7 @@ def process_batch(
     )
     raw_hash = row_hash_sql(raw_cols + list(drift.added))
     # Clean rows are ranked by key (duplicates), broken rows by content (repeats). Only the
-    # clean rows whose key occurs more than once are ranked: a window over all of them
-    # sorted every row with all its columns (half the cost of this step); finding the
-    # repeated keys is a hash aggregate over the key columns alone.
+    # clean rows whose key occurs more than once are ranked.
     keys = ", ".join(ident(k) for k in contract.primary_key)
     same_key = " and ".join(f"t.{ident(k)} = d.{ident(k)}" for k in contract.primary_key)
     con.execute(
@@ -163,14 +347,6 @@ def process_batch(
         """
     )
     con.execute("drop table typed")
-    load_latest_versions(con, paths, contract.source, contract.entity)
-
-    # Nothing landed or quarantined before (a first load): every clean row lands and every
-    # broken row is quarantined, so both sets are plain filters of ``checked`` instead of
-    # copies made by joining it against empty tables (that copy was ~15 % of a first load).
-    first_load = con.execute(
-        "select (select count(*) from lake_latest) + (select count(*) from quarantine_seen) = 0"
-    ).fetchone()[0]
     if first_load:
         con.execute(
             "create or replace temp view to_land as select * from checked where len(_reasons) = 0"
@@ -180,65 +356,28 @@ def process_batch(
             "select * from checked where len(_reasons) > 0"
         )
     else:
-        _select_changed(con, dedupe_quarantine)
-    out.warnings = _warnings(con, contract, mapping)
-    total = con.execute("select count(*) from checked").fetchone()[0]
-    landed_rows = con.execute("select count(*) from to_land").fetchone()[0]
-    quarantined = con.execute("select count(*) from to_quarantine").fetchone()[0]
-    out.rows_unchanged = total - landed_rows - quarantined
-    out.watermark = _watermark(con, contract, previous_watermark)
-    if not first_load:
-        con.execute("drop table checked")  # to_land / to_quarantine are copies: free it now
+        _select_changed(con, dedupe)
+    return stats
 
-    tombstones = _tombstones(con, paths, contract, source_keys_table)
-    out.rows_deleted = tombstones
-    out.rows_landed = landed_rows + tombstones
-    out.rows_quarantined = quarantined
-    out.rows_read = landed_rows + quarantined + tombstones
-    if out.rows_read == 0:
-        return out
 
-    ts = extracted_at.strftime("%Y-%m-%d %H:%M:%S.%f")
-    meta = (
-        f"'{sql_str(contract.source)}' as _source_system, _source_pk, "
-        f"'{sql_str(batch_id)}' as _batch_id, timestamp '{ts}' as _extracted_at, "
-        "_row_hash, _is_deleted"
-    )
-    cols = ", ".join(ident(c) for c in business)
-    union = f"select {cols}, _source_pk, _row_hash, _src_deleted as _is_deleted from to_land"
-    if tombstones:
-        fill = ", ".join(
-            ident(c) if c in _columns(con, "deleted_latest") else f"null as {ident(c)}"
-            for c in business
-        )
-        union += (
-            f" union all select {fill}, _source_pk, _row_hash, true as _is_deleted "
-            "from deleted_latest where _source_pk in (select _source_pk from gone)"
-        )
-    if out.rows_landed:
-        raw_file = stage.raw / "part-0.parquet"
-        con.execute(
-            f"copy (select {cols}, {meta} from ({union}) order by _source_pk) "
-            f"to '{sql_str(str(raw_file))}' (format parquet, compression zstd)"
-        )
-        out.raw_files.append(raw_file)
-        out.schema = [
-            {"name": r[0], "type": r[1]}
-            for r in con.execute(f"describe select * from '{sql_str(str(raw_file))}'").fetchall()
-        ]
-    if quarantined:
-        q_file = stage.quarantine / "part-0.parquet"
-        q_cols = [
-            f"{ident(raw_cols[i])} as {ident(name)}" for i, name in enumerate(contract.column_names)
-        ] + [f"cast({ident(c)} as varchar) as {ident(c)}" for c in drift.added]
-        con.execute(
-            f"copy (select {', '.join(q_cols)}, array_to_string(_reasons, '; ') as _reason, "
-            f"_raw_pk as _source_pk, '{sql_str(batch_id)}' as _batch_id, _row_number, "
-            f"_raw_hash as _row_hash from to_quarantine order by _row_number) "
-            f"to '{sql_str(str(q_file))}' (format parquet, compression zstd)"
-        )
-        out.quarantine_files.append(q_file)
-        out.reasons = _reason_counts(con)
+def _with_fast_rows(
+    con, stats: dict[str, tuple[int, int, int]], fast: CleanPass | None, relation: str
+) -> dict[str, tuple[int, int, int]]:
+    """Side stats completed with the streaming pass's rows, where that changes the verdict.
+
+    A column is retyped when none of its values cast and at least two are not blank. Every
+    row the streaming pass took is clean, so its non-blank values all cast: one of them in
+    a column is enough to clear it. Only a column whose side values all failed needs
+    that count, so it is taken only then (rarely: a retyped column).
+    """
+    if fast is None:
+        return stats
+    out = dict(stats)
+    for name, (nonnull, typed, thousands) in stats.items():
+        if nonnull >= 2 and typed == 0:
+            with no_filter_pushdown(con):
+                more = con.execute(fast.typed_count_sql(name, relation)).fetchone()[0]
+            out[name] = (nonnull + more, typed + more, thousands)
     return out
 
 
@@ -300,15 +439,33 @@ def _tombstones(con, paths, contract: Contract, source_keys_table: str | None) -
     return count
 
 
-def _watermark(con, contract: Contract, previous: str | None) -> str | None:
-    """Greatest cursor value read (landed or quarantined), never below the previous one."""
+def _watermark(
+    con,
+    contract: Contract,
+    previous: str | None,
+    fast: CleanPass | None,
+    main_file: Path | None,
+    side: bool,
+    first_load: bool,
+    relation: str,
+) -> str | None:
+    """Greatest cursor value read (landed, quarantined or unchanged), never below the
+    previous one. On a first load the streaming pass's rows are all in ``main_file``;
+    later some were skipped as unchanged, so the cursor is read from ``extract`` again."""
     if not contract.cursor:
         return previous
+    cursor = ident(contract.cursor)
     ctype = contract.column(contract.cursor).type
-    prev_sql = f"try_cast('{sql_str(previous)}' as {ctype})" if previous else f"null::{ctype}"
-    value = con.execute(
-        f"select cast(greatest(max({ident(contract.cursor)}), {prev_sql}) as varchar) from checked"
-    ).fetchone()[0]
+    parts = [f"try_cast('{sql_str(previous)}' as {ctype})" if previous else f"null::{ctype}"]
+    if side:
+        parts.append(f"(select max({cursor}) from checked)")
+    if fast is not None:
+        if first_load:
+            if main_file is not None:
+                parts.append(f"(select max({cursor}) from '{sql_str(str(main_file))}')")
+        else:
+            parts.append(f"({fast.max_cursor_sql(relation)})")
+    value = con.execute(f"select cast(greatest({', '.join(parts)}) as varchar)").fetchone()[0]
     return value if value is not None else previous
 
 
@@ -362,17 +519,27 @@ def _check_retyped(
             )
 
 
-def _warnings(con, contract: Contract, mapping: dict[str, str]) -> dict[str, list[str]]:
-    """Landed rows whose warn_if_null column is blank: reason → keys (a missing reference)."""
+def _warnings(con, contract: Contract, main_file: Path | None, side: bool) -> dict[str, list[str]]:
+    """Landed rows whose warn_if_null column is blank: reason → keys (a missing reference).
+
+    Landed rows are the streaming pass's file and the side's ``to_land`` (not tombstones).
+    """
     out = {}
     for col in contract.columns:
         if not col.warn_if_null:
             continue
         blank = f"nullif(trim(cast({ident(col.name)} as varchar)), '') is null"
+        sources = []
+        if main_file is not None:
+            sources.append(f"select _source_pk from '{sql_str(str(main_file))}' where {blank}")
+        if side:
+            sources.append(f"select _source_pk from to_land where {blank}")
+        if not sources:
+            continue
         keys = [
             r[0]
             for r in con.execute(
-                f"select _source_pk from to_land where {blank} order by _source_pk"
+                f"select _source_pk from ({' union all '.join(sources)}) order by _source_pk"
             ).fetchall()
         ]
         if keys:

@@ -39,7 +39,7 @@ from ingestion.landing import (
     sha256_files,
     write_manifest,
 )
-from ingestion.process import process_batch
+from ingestion.process import count_rows, process_batch
 from yecai.errors import YecaiError
 from yecai.settings import Paths
 
@@ -316,7 +316,7 @@ def _run_batch(
         # Deletes are keys landed before and gone now: with no batch landed yet there are
         # none to find, so a first load skips reading the source's whole key set.
         keys_table, notes = fill(con, None if full_refresh else prev_wm, previous is not None)
-        read = con.execute("select count(*) from extract").fetchone()[0]
+        read = count_rows(con)
         _report(on_progress, f"{label}: validating", read, read)
         outcome = process_batch(
             con,
@@ -327,6 +327,7 @@ def _run_batch(
             stage=stage,
             previous_watermark=prev_wm,
             source_keys_table=keys_table,
+            rows_in=read,
             # A file is read once, so its defects are new, unless a full refresh re-reads it.
             dedupe_quarantine=source_file is None or full_refresh,
         )

@@ -14,6 +14,7 @@ import duckdb
 
 from ingestion.connectors import SourceUnavailable
 from ingestion.duck import ident, load_scanner, sql_str
+from ingestion.validation import fast_cast_sql
 from yecai.errors import YecaiError
 
 SOURCE_ALIAS = "src"
@@ -140,8 +141,10 @@ def extract_sql(
         col = ident(cursor_source_col)
         if cursor_contract_type in ("timestamp", "date"):
             if (cursor_source_type or "").upper() in ("VARCHAR", "TEXT"):
-                # Text timestamps (SQLite) compare as instants, whatever their spelling.
-                col = f"try_cast(try_cast({col} as timestamptz) as timestamp)"
+                # Text timestamps (SQLite) compare as instants, whatever their spelling;
+                # the plain 'YYYY-MM-DD HH:MM:SS' spelling skips the time-zone parse.
+                full = f"try_cast(try_cast({col} as timestamptz) as timestamp)"
+                col = f"coalesce({fast_cast_sql(col, 'timestamp')}, {full})"
                 where = f" where {col} >= timestamp '{sql_str(bound)}' or {col} is null"
             else:
                 where = f" where {col} >= timestamp '{sql_str(bound)}' or {col} is null"

@@ -95,6 +95,27 @@ def test_decimal_cast_accepts_thousands_separators_only_in_their_shape(text, exp
     assert (None if value is None else str(value)) == expected
 
 
+@pytest.mark.parametrize("ctype", ["decimal(18,2)", "bigint", "double", "date", "timestamp"])
+def test_fast_cast_path_gives_what_the_full_cast_gives(ctype):
+    # cast_sql tries a plain cast first and falls back to the full one (trim, thousands,
+    # offsets); the result must be the full cast's, value for value, on the awkward cases.
+    from ingestion.validation import _full_cast_sql
+
+    values = ["12", " 12", "12 ", "4e ", "4e", "1e3", "\xa012", "1,234.50", "1,2", "", "  ",
+              "abc", "2025-01-01", "2025-01-01 10:00:00", " 2025-01-01 10:00:00",
+              "2025-01-01 10:00:00+08:00", "2025-01-01 10:00:0Z", "2025-01-01T10:00:00Z",
+              "2025-02-30 10:00:00", None]  # fmt: skip
+    con = duckdb.connect()
+    con.execute("set TimeZone = 'UTC'")
+    con.execute("create table v (x varchar)")
+    con.executemany("insert into v values (?)", [[v] for v in values])
+    differ = con.execute(
+        f"select x from v where {cast_sql('x', ctype)} is distinct from {_full_cast_sql('x', ctype)}"
+    ).fetchall()
+    assert differ == []
+    assert con.execute(f"select count({cast_sql('x', ctype)}) from v").fetchone()[0] > 0
+
+
 def test_timestamp_cast_honours_offsets_and_lands_utc():
     value = duckdb.sql(
         "set TimeZone='UTC'; select " + cast_sql("'2025-03-01 10:00:00+08:00'", "timestamp")

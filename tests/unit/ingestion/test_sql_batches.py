@@ -307,3 +307,33 @@ def test_column_retyped_at_the_source_fails_the_batch(tmp_path, monkeypatch):
     assert result.status == "failed"
     assert "amount no longer holds decimal(18,2) values (none of 2 values cast)" in result.message
     assert committed_batches(paths, "shop", "orders") == []
+
+
+def test_bad_values_beside_good_ones_are_quarantined_not_a_retype(tmp_path, monkeypatch):
+    # The clean rows stream straight to Parquet and the broken ones take the full path;
+    # the retype verdict must still see both: two bad amounts next to good ones are two
+    # bad rows, not a column whose type changed.
+    rows = GOOD + [
+        ("SO7", "C1", "CNY", "high", "2025-01-05", "2025-01-05 10:00:00"),
+        ("SO8", "C1", "CNY", "low", "2025-01-05", "2025-01-05 10:00:00"),
+    ]
+    paths, db = make_source(tmp_path, rows, on_drift="fail_batch")
+    monkeypatch.setenv("SHOP_URL", f"sqlite:///{db}")
+    [result] = ingest(paths)
+    assert result.status == "succeeded", result.message
+    assert (result.rows_read, result.rows_landed, result.rows_quarantined) == (5, 3, 2)
+    [batch] = committed_batches(paths, "shop", "orders")
+    manifest = json.loads((batch / "manifest.json").read_text())
+    assert manifest["schema_drift"] == []
+    assert [p.name for p in batch.glob("*.parquet")] == ["part-0.parquet"]
+
+
+def test_a_batch_with_clean_and_duplicate_rows_lands_as_one_file(shop):
+    # SO1 occurs twice: its rows take the full path (ranking), the others stream. The batch
+    # is still one Parquet file holding each landed key once.
+    paths, _ = shop
+    ingest(paths)
+    [batch] = committed_batches(paths, "shop", "orders")
+    assert [p.name for p in batch.glob("*.parquet")] == ["part-0.parquet"]
+    keys = duckdb.sql(f"select _source_pk from '{batch}/part-0.parquet' order by 1").fetchall()
+    assert keys == [("SO1",), ("SO2",), ("SO3",)]
