@@ -1,6 +1,7 @@
 """Pipeline time through Dagster (`yecai run`) against the same steps called directly.
 
     uv run python benchmarks/bench_dagster.py [--scale 0.01] [--from 2025-01] [--to 2025-12]
+                                              [--code DIR]
 
 Generates the demo company once, copies it into two fresh installations (so both runs start
 from an empty lake: no watermark advantage), serves the demo CRM, then times:
@@ -12,7 +13,11 @@ from an empty lake: no watermark advantage), serves the demo CRM, then times:
            quality.scorecard.write_scorecard, in one Python process.
 
 The difference is Dagster's price: definitions loading, run/event storage, and step
-overhead. Both paths run every quality suite once: the direct path inside the audit, the
+overhead. Each path is timed in wall seconds and in CPU seconds (user + sys of its whole
+process tree, dbt included): the machine is shared, and CPU seconds move far less with the
+load than wall time does. ``--code DIR`` runs both paths against another copy of the
+repository (say ``git archive`` of an older commit), to compare before and after a change
+on the same machine with the same virtualenv. Both paths run every quality suite once: the direct path inside the audit, the
 Dagster path in its check steps (publish reuses those results).
 """
 
@@ -21,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import socket
 import subprocess
@@ -67,10 +73,44 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _run(cmd: list[str], env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess]:
+STEP_STATS = """
+import json, sys
+import dagster as dg
+from orchestration.instance import get_instance
+from yecai.settings import get_paths
+instance = get_instance(get_paths())
+record = instance.get_run_records(dg.RunsFilter(job_name="yecai_pipeline"), limit=1)[0]
+run_id = record.dagster_run.run_id
+stats = instance.get_run_step_stats(run_id)
+steps = {s.step_key: round((s.end_time or 0) - (s.start_time or 0), 1) for s in stats}
+events = instance.get_records_for_run(run_id, limit=1_000_000).records
+wall = (record.end_time or 0) - (record.start_time or 0)
+print(json.dumps({"events": len(events), "steps_n": len(steps), "run_wall_s": round(wall, 1),
+                  "raw_steps_s": round(sum(v for k, v in steps.items() if k.startswith("raw")), 1),
+                  "steps": steps}))
+"""
+
+
+def _cpu_seconds_of_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _run(
+    cmd: list[str], env: dict[str, str], cwd: Path
+) -> tuple[float, float, subprocess.CompletedProcess]:
+    """Wall and CPU seconds of ``cmd`` (CPU: its whole process tree, waited children only)."""
+    cpu_before = _cpu_seconds_of_children()
     started = time.perf_counter()
-    done = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True)
-    return time.perf_counter() - started, done
+    done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    return time.perf_counter() - started, _cpu_seconds_of_children() - cpu_before, done
+
+
+def _loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
 
 
 def main() -> int:
@@ -78,16 +118,23 @@ def main() -> int:
     parser.add_argument("--scale", default="0.01", help="demo size (default 0.01)")
     parser.add_argument("--from", dest="first", default="2025-01", help="first period")
     parser.add_argument("--to", dest="last", default="2025-12", help="last period")
+    parser.add_argument(
+        "--code", type=Path, default=REPO, help="repository copy to run (default: this one)"
+    )
     args = parser.parse_args()
+    code = args.code.resolve()
 
     base = Path(tempfile.mkdtemp(prefix="yecai-bench-"))
     via_dagster, direct = base / "dagster", base / "direct"
     env = {k: v for k, v in os.environ.items() if k != "YECAI_DBT_PROJECT_DIR"}
     env["YECAI_FIRST_PERIOD"] = args.first
+    # The virtualenv's editable install points at this checkout; PYTHONPATH puts the copy
+    # under test first, and the dbt project is found beside its code (yecai.settings).
+    env["PYTHONPATH"] = str(code)
     print(f"generating the demo (scale {args.scale}) in {via_dagster}…", flush=True)
     gen = subprocess.run(
         [str(BIN / "yecai"), "demo", "generate", "--scale", args.scale],
-        cwd=REPO,
+        cwd=code,
         env={**env, "YECAI_HOME": str(via_dagster)},
         capture_output=True,
         text=True,
@@ -101,7 +148,7 @@ def main() -> int:
     env.update(YECAI_CRM_URL=f"http://127.0.0.1:{port}", YECAI_CRM_TOKEN="bench-token")
     crm = subprocess.Popen(
         [str(BIN / "yecai"), "demo", "crm-serve", "--port", str(port), "--token", "bench-token"],
-        cwd=REPO,
+        cwd=code,
         env={**env, "YECAI_HOME": str(via_dagster)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -113,26 +160,48 @@ def main() -> int:
                     break
             except httpx.HTTPError:
                 time.sleep(0.3)
-        dagster_seconds, dagster_done = _run(
+        load = {"before_dagster": _loadavg()}
+        dagster_seconds, dagster_cpu, dagster_done = _run(
             [str(BIN / "yecai"), "run", "--from", args.first, "--to", args.last],
             {**env, "YECAI_HOME": str(via_dagster)},
+            code,
         )
-        direct_seconds, direct_done = _run(
+        load["before_direct"] = _loadavg()
+        direct_seconds, direct_cpu, direct_done = _run(
             [sys.executable, "-c", DIRECT, args.first, args.last],
             {**env, "YECAI_HOME": str(direct)},
+            code,
         )
+        load["after"] = _loadavg()
     finally:
         crm.terminate()
         crm.wait(timeout=30)
 
-    print(f"\n{'path':<10}{'seconds':>10}  result")
-    print(f"{'dagster':<10}{dagster_seconds:>10.1f}  exit {dagster_done.returncode}")
+    stats = subprocess.run(
+        [sys.executable, "-c", STEP_STATS],
+        cwd=code,
+        env={**env, "YECAI_HOME": str(via_dagster)},
+        capture_output=True,
+        text=True,
+    )
+    print(f"\n{'path':<10}{'wall s':>10}{'CPU s':>10}  result")
+    print(
+        f"{'dagster':<10}{dagster_seconds:>10.1f}{dagster_cpu:>10.1f}  "
+        f"exit {dagster_done.returncode}"
+    )
     detail = direct_done.stdout.strip().splitlines()[-1] if direct_done.stdout.strip() else ""
-    print(f"{'direct':<10}{direct_seconds:>10.1f}  exit {direct_done.returncode} {detail}")
+    print(
+        f"{'direct':<10}{direct_seconds:>10.1f}{direct_cpu:>10.1f}  "
+        f"exit {direct_done.returncode} {detail}"
+    )
+    print(f"load average: {load}")
+    if stats.returncode == 0 and stats.stdout.strip():
+        print(f"dagster run: {stats.stdout.strip().splitlines()[-1]}")
     if dagster_done.returncode == 0 and direct_done.returncode == 0:
         print(
-            f"Dagster overhead: {dagster_seconds - direct_seconds:+.1f}s "
-            f"({dagster_seconds / direct_seconds:.2f}×)"
+            f"Dagster overhead: wall {dagster_seconds - direct_seconds:+.1f}s "
+            f"({dagster_seconds / direct_seconds:.2f}×), CPU {dagster_cpu - direct_cpu:+.1f}s "
+            f"({dagster_cpu / direct_cpu:.2f}×)"
         )
     else:
         print((dagster_done.stdout + dagster_done.stderr)[-1500:], file=sys.stderr)
@@ -142,6 +211,9 @@ def main() -> int:
             {
                 "dagster_s": round(dagster_seconds, 1),
                 "direct_s": round(direct_seconds, 1),
+                "dagster_cpu_s": round(dagster_cpu, 1),
+                "direct_cpu_s": round(direct_cpu, 1),
+                "load": load,
                 "workdir": str(base),
             }
         )

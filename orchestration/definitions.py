@@ -16,8 +16,10 @@ from orchestration.defs.alerts.sensors import run_failure_alert
 from orchestration.defs.ingestion.assets import build_raw_assets, raw_asset_key
 from orchestration.defs.ingestion.catalog import hr_entities, list_raw_entities
 from orchestration.defs.ingestion.sensors import build_hr_drop_sensor
+from orchestration.defs.pipeline.increment import TransformPlanner, build_increment_sensor
 from orchestration.defs.pipeline.jobs import (
     HR_INGEST_JOB,
+    INGEST_JOB,
     PERIOD_JOB,
     PIPELINE_JOB,
     SCORECARD_JOB,
@@ -63,10 +65,17 @@ def build_definitions(dbt_project_dir: Path | None = None, paths: Paths | None =
     checks = build_quality_checks(candidate_tables(entities, manifest, translator.get_asset_key))
 
     # --- jobs, schedule, sensors ------------------------------------------------------
-    jobs = build_jobs([raw_asset_key(s, e) for s, e in hr_entities(entities)], period_keys)
+    raw_keys = [raw_asset_key(s, e) for s, e in entities]
+    jobs = build_jobs(
+        raw_keys, [raw_asset_key(s, e) for s, e in hr_entities(entities)], period_keys
+    )
     monitored = [jobs[PIPELINE_JOB]] + ([jobs[PERIOD_JOB]] if PERIOD_JOB in jobs else [])
+    planner = TransformPlanner(raw_keys=raw_keys, dbt_defs=list(dbt_defs))
     sensors = [
         build_hr_drop_sensor(jobs[HR_INGEST_JOB]),
+        build_increment_sensor(
+            jobs[INGEST_JOB], jobs[PIPELINE_JOB], planner, partitioned=bool(period_keys)
+        ),
         run_failure_alert,
         *build_scorecard_sensors(monitored, jobs[SCORECARD_JOB]),
     ]
@@ -75,7 +84,7 @@ def build_definitions(dbt_project_dir: Path | None = None, paths: Paths | None =
         assets=[*raw_assets, *dbt_defs, publish, quality_scorecard],
         asset_checks=checks,
         jobs=list(jobs.values()),
-        schedules=[build_daily_schedule(jobs[PIPELINE_JOB], partitioned=bool(period_keys))],
+        schedules=[build_daily_schedule(jobs[INGEST_JOB])],
         sensors=sensors,
         resources={
             "dbt": dbt_resource(project),

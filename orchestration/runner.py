@@ -114,10 +114,13 @@ def run_job(
     definitions=None,
     log_level: str = "WARNING",
     asset_selection: list | None = None,
+    check_selection: list | None = None,
 ) -> RunOutcome:
     """Execute ``job_name`` in process and report its progress through ``on_event``.
 
-    ``asset_selection`` (AssetKeys) runs only part of the job, with the checks of those assets.
+    ``asset_selection`` (AssetKeys) runs only part of the job, with the checks of those assets;
+    with ``check_selection`` (AssetCheckKeys) exactly those checks instead, which may include
+    checks of assets the run does not materialize (the raw tables in the rebuild run).
     The run executes in a worker thread while this thread tails the run's event log, so the
     caller sees steps start and finish as they happen.
     """
@@ -131,6 +134,12 @@ def run_job(
             f"there is no job named {job_name!r} in the yecai definitions",
             "run `yecai ui` and look under Jobs for the names that exist",
         ) from exc
+    if check_selection is not None:
+        # execute_in_process takes assets only; subset the job to assets and checks first.
+        job = job.get_subset(
+            asset_selection=set(asset_selection or []), asset_check_selection=set(check_selection)
+        )
+        asset_selection = None
     if period_range is not None and job.partitions_def is None:
         period_range = None  # nothing in this job is per period: run it whole
     instance = get_instance(paths)

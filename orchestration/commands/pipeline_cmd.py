@@ -70,6 +70,8 @@ def _run_and_report(
     console: Console,
     verbose: bool = False,
     asset_selection: list | None = None,
+    check_selection: list | None = None,
+    definitions=None,
 ):
     from orchestration.runner import run_job
 
@@ -93,6 +95,8 @@ def _run_and_report(
             on_event=on_event,
             log_level="DEBUG" if verbose else "CRITICAL",
             asset_selection=asset_selection,
+            check_selection=check_selection,
+            definitions=definitions,
         )
 
 
@@ -137,28 +141,66 @@ def register(app: typer.Typer) -> None:
         scorecard: bool = typer.Option(
             True, "--scorecard/--no-scorecard", help="Rebuild the quality scorecard afterwards."
         ),
+        full: bool = typer.Option(
+            False,
+            "--full",
+            help="Rebuild every dbt model and run every check, not only what the new rows feed.",
+        ),
         verbose: bool = typer.Option(False, "--verbose", "-v", help=VERBOSE_HELP),
     ) -> None:
-        """Run the whole pipeline headless through Dagster: ingest, dbt, quality gates, publish.
+        """Run the pipeline headless through Dagster: ingest, dbt, quality gates, publish.
 
-        The same job the daily schedule runs, recorded in the Dagster instance under
-        YECAI_HOME/dagster. Exits 1 and names the failed step when the run fails.
+        The same two runs the daily schedule starts: `ingest_raw` lands every raw entity, then
+        `yecai_pipeline` rebuilds the dbt models fed by entities that received rows since the
+        last publish (everything the first time, or with --full), checks them and publishes.
+        Recorded in the Dagster instance under YECAI_HOME/dagster. Exits 1 and names the failed
+        step when a run fails.
         """
-        from orchestration.defs.pipeline.jobs import PIPELINE_JOB, SCORECARD_JOB
+        from orchestration.defs.pipeline.increment import (
+            INGEST_RUN_TAG,
+            INLINE_TRANSFORM_TAG,
+            TransformPlanner,
+        )
+        from orchestration.defs.pipeline.jobs import INGEST_JOB, PIPELINE_JOB, SCORECARD_JOB
+        from orchestration.defs.pipeline.sensors import INLINE_SCORECARD_TAG
+        from orchestration.instance import get_instance
+        from orchestration.runner import load_definitions
 
         console = Console(file=sys.stdout)
         period_range = _period_range(period, first, last)
         console.print(f"[bold]yecai run[/] periods {period_range[0]}..{period_range[1]}")
-        from orchestration.defs.pipeline.sensors import INLINE_SCORECARD_TAG
-
+        _quiet_library_warnings()
+        defs = load_definitions()
         tags = {"yecai/trigger": "yecai run"}
         if scorecard:
             tags[INLINE_SCORECARD_TAG] = "true"
-        outcome = _run_and_report(PIPELINE_JOB, period_range, tags, console, verbose)
+        ingest_tags = {**tags, INLINE_TRANSFORM_TAG: "true"}
+        outcome = _run_and_report(INGEST_JOB, None, ingest_tags, console, verbose, definitions=defs)
+        if outcome.success:
+            paths = get_paths()
+            plan = TransformPlanner.from_definitions(defs).plan(
+                get_instance(paths), defs.resolve_asset_graph(), paths, full=full
+            )
+            console.print(f"[bold]rebuild[/] {plan.summary()}", soft_wrap=True)
+            outcome = _run_and_report(
+                PIPELINE_JOB,
+                period_range,
+                {**tags, **plan.tags(), INGEST_RUN_TAG: outcome.run_id},
+                console,
+                verbose,
+                asset_selection=plan.asset_keys,
+                check_selection=plan.check_keys,
+                definitions=defs,
+            )
         if scorecard:
             # The scorecard matters most after a failed gate, so it runs either way.
             card = _run_and_report(
-                SCORECARD_JOB, None, {"yecai/after_run": outcome.run_id}, console, verbose
+                SCORECARD_JOB,
+                None,
+                {"yecai/after_run": outcome.run_id},
+                console,
+                verbose,
+                definitions=defs,
             )
             if not card.success:
                 console.print("[yellow]the scorecard could not be rebuilt; see the run log[/]")

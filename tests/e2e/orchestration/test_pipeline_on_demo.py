@@ -1,79 +1,73 @@
-"""The whole graph on the demo company: `yecai run` ingests, builds, gates and publishes."""
+"""The whole graph on the demo company, then the daily increment after the company moves on.
+
+`yecai run` is two runs (the same two the daily schedule starts): `ingest_raw` lands every raw
+entity, then `yecai_pipeline` rebuilds what the new rows feed, checks it and publishes. The
+first `yecai run` has nothing published before it, so it builds every model. After
+`yecai demo advance` (new ERP and CRM documents, nothing new from HR) the second one rebuilds
+only the models downstream of entities that received rows (and the per-period models), runs
+their quality checks and publishes.
+"""
 
 import csv
-import os
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import dagster as dg
-import httpx
 import pytest
 
-from yecai.settings import REPO_ROOT, get_paths
+from tests.orchestration.demo_helpers import demo_company, yecai
+from yecai.settings import get_paths
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-YECAI = Path(sys.executable).parent / "yecai"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _yecai(*args: str, timeout: int = 1800) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(YECAI), *args],
-        cwd=REPO_ROOT,
-        env=dict(os.environ),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-
 
 @pytest.fixture
-def demo_company(tmp_path, monkeypatch):
-    home = tmp_path / "home"
-    monkeypatch.setenv("YECAI_HOME", str(home))
+def demo_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("YECAI_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("YECAI_DBT_PROJECT_DIR", raising=False)
     monkeypatch.delenv("YECAI_DAGSTER_PG_URL", raising=False)
     monkeypatch.setenv("YECAI_FIRST_PERIOD", "2025-01")
-    done = _yecai("demo", "generate", "--seed", "42", "--scale", "0.01", timeout=600)
-    assert done.returncode == 0, done.stderr[-2000:]
-
-    port = _free_port()
-    token = "e2e-token"
-    monkeypatch.setenv("YECAI_CRM_URL", f"http://127.0.0.1:{port}")
-    monkeypatch.setenv("YECAI_CRM_TOKEN", token)
-    crm = subprocess.Popen(
-        [str(YECAI), "demo", "crm-serve", "--port", str(port), "--token", token],
-        cwd=REPO_ROOT,
-        env=dict(os.environ),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(120):
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.5)
+    with demo_company(monkeypatch, token="e2e-token"):
         yield get_paths()
-    finally:
-        crm.terminate()
-        crm.wait(timeout=30)
 
 
-def test_yecai_run_materializes_the_whole_graph_on_the_demo(demo_company):
-    paths = demo_company
-    done = _yecai("run", "--from", "2025-01", "--to", "2025-12")
+def _latest_run(instance, job_name: str):
+    return instance.get_runs(dg.RunsFilter(job_name=job_name), limit=1)[0]
+
+
+def _materializations(instance, run_id: str) -> dict[dg.AssetKey, dg.AssetMaterialization]:
+    return {
+        e.dagster_event.asset_key: e.dagster_event.event_specific_data.materialization
+        for e in instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION)
+    }
+
+
+def _checks_run(instance, run_id: str) -> set[dg.AssetCheckKey]:
+    evaluations = [
+        e.dagster_event.event_specific_data
+        for e in instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)
+    ]
+    return {dg.AssetCheckKey(ev.asset_key, ev.check_name) for ev in evaluations}
+
+
+def _ancestors(graph, key: dg.AssetKey, memo: dict) -> frozenset:
+    """Every asset ``key`` is built from, through any number of models (memoised)."""
+    if key not in memo:
+        found: set[dg.AssetKey] = set()
+        for parent in graph.get(key).parent_keys:
+            found |= {parent} | _ancestors(graph, parent, memo)
+        memo[key] = frozenset(found)
+    return memo[key]
+
+
+def _is_view(graph, key: dg.AssetKey) -> bool:
+    return graph.get(key).metadata.get("dagster-dbt/materialization_type") == "view"
+
+
+def test_first_run_builds_everything_then_only_what_new_rows_feed(demo_home):
+    paths = demo_home
+    done = yecai("run", "--from", "2025-01", "--to", "2025-12")
     assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
+    said = " ".join(done.stdout.split())
+    assert "full build" in said and "nothing was published yet" in said
     assert "yecai_pipeline succeeded" in done.stdout
 
     # Published: analysts have a warehouse, and the scorecard was written after the run.
@@ -81,38 +75,85 @@ def test_yecai_run_materializes_the_whole_graph_on_the_demo(demo_company):
     assert any(paths.reports.rglob("*")), "no report was written"
 
     from ingestion.catalog import list_entities
+    from orchestration.definitions import defs
     from orchestration.instance import get_instance
 
     instance = get_instance(paths)
-    run = instance.get_runs(dg.RunsFilter(job_name="yecai_pipeline"), limit=1)[0]
-    assert run.status == dg.DagsterRunStatus.SUCCESS
-    materialized = {
-        tuple(e.dagster_event.asset_key.path[1:3]): (
-            e.dagster_event.event_specific_data.materialization
-        )
-        for e in instance.all_logs(run.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION)
-        if e.dagster_event.asset_key.path[0] == "raw"
-    }
+    ingest_run = _latest_run(instance, "ingest_raw")
+    build_run = _latest_run(instance, "yecai_pipeline")
+    for run in (ingest_run, build_run):
+        assert run.status == dg.DagsterRunStatus.SUCCESS
+    assert build_run.tags["yecai/ingest_run"] == ingest_run.run_id
+    landed = _materializations(instance, ingest_run.run_id)
     # Every raw entity ran, and its counts balance: rows in = landed + quarantined.
     for source, entity in list_entities(paths):
-        found = materialized.get((source, entity))
-        meta = found.metadata if found is not None else None
-        assert meta is not None, f"raw/{source}/{entity} was not materialized"
-        read = meta["rows_read"].value
-        assert read == meta["rows_landed"].value + meta["rows_quarantined"].value
+        found = landed.get(dg.AssetKey(["raw", source, entity]))
+        assert found is not None, f"raw/{source}/{entity} was not materialized"
+        meta = found.metadata
+        assert meta["rows_read"].value == meta["rows_landed"].value + meta["rows_quarantined"].value
 
     # Every entity the demo's defect log names was ingested by this run (ground truth).
     with (paths.demo / "ground_truth.csv").open(encoding="utf-8") as handle:
         defect_entities = {(r["system"], r["entity"]) for r in csv.DictReader(handle)}
-    raw_entities = set(list_entities(paths))
-    named = defect_entities & raw_entities
+    named = defect_entities & set(list_entities(paths))
     assert named, "the defect log names no raw entity"
-    assert named <= set(materialized)
+    assert {dg.AssetKey(["raw", *pair]) for pair in named} <= set(landed)
 
-    # The dbt models and the publish step ran in the same run.
-    keys = {
-        tuple(e.dagster_event.asset_key.path)
-        for e in instance.all_logs(run.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION)
+    # The full build: every dbt model that is a table, its checks and the raw checks, publish.
+    graph = defs.resolve_asset_graph()
+    raw_keys = {dg.AssetKey(["raw", s, e]) for s, e in list_entities(paths)}
+    models = {
+        k
+        for k in graph.get_all_asset_keys()
+        if k.path[0] not in ("raw", "warehouse", "reports") and not _is_view(graph, k)
     }
-    assert ("warehouse", "published") in keys
-    assert ("finance", "trial_balance") in keys
+    built = _materializations(instance, build_run.run_id)
+    assert models <= set(built)
+    assert dg.AssetKey(["warehouse", "published"]) in built
+    assert dg.AssetKey(["finance", "trial_balance"]) in built
+    first_checks = _checks_run(instance, build_run.run_id)
+    assert {dg.AssetCheckKey(k, "blocking_rules") for k in raw_keys} <= first_checks
+    first_version = built[dg.AssetKey(["warehouse", "published"])].metadata["version"].value
+
+    # --- the company moves on a day; the next run is an increment ---------------------------
+    advanced = yecai("demo", "advance", "--days", "1", timeout=600)
+    assert advanced.returncode == 0, advanced.stderr[-2000:]
+    done = yecai("run", "--from", "2025-01", "--to", "2025-12")
+    assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
+    assert "increment:" in " ".join(done.stdout.split())
+
+    ingest_run = _latest_run(instance, "ingest_raw")
+    build_run = _latest_run(instance, "yecai_pipeline")
+    assert build_run.tags["yecai/ingest_run"] == ingest_run.run_id
+    assert build_run.tags["yecai/full"] == "false"
+    changed = {
+        key
+        for key, m in _materializations(instance, ingest_run.run_id).items()
+        if m.metadata["rows_landed"].value > 0
+    }
+    assert changed, "the advanced demo landed no new rows"
+    assert changed < raw_keys, "every raw entity changed: nothing to prove about the increment"
+
+    memo: dict = {}
+    period_models = {k for k in models if graph.get(k).partitions_def is not None}
+    # A model is stale when new rows reach it; per-period models refresh every day.
+    stale = {k for k in models if _ancestors(graph, k, memo) & changed} | period_models
+    # Neither new rows nor a per-period model reach these: they must be left alone.
+    untouched = {k for k in models - stale if not _ancestors(graph, k, memo) & period_models}
+    assert untouched, "every model is fed by a changed entity: the demo advanced everything"
+
+    built = _materializations(instance, build_run.run_id)
+    rebuilt = set(built) - {dg.AssetKey(["warehouse", "published"])}
+    assert stale <= rebuilt, sorted(k.to_user_string() for k in stale - rebuilt)
+    assert not (untouched & rebuilt), sorted(k.to_user_string() for k in untouched & rebuilt)
+    assert not any(_is_view(graph, k) for k in rebuilt)
+
+    # The rebuilt models and the changed raw tables were checked in this run; publish ran.
+    checks = _checks_run(instance, build_run.run_id)
+    assert {dg.AssetCheckKey(k, "blocking_rules") for k in changed} <= checks
+    assert {dg.AssetCheckKey(k, "blocking_rules") for k in stale} <= checks
+    assert not {dg.AssetCheckKey(k, "blocking_rules") for k in untouched} & checks
+    published = built.get(dg.AssetKey(["warehouse", "published"]))
+    assert published is not None, "publish did not run after the increment"
+    assert published.metadata["published"].value is True
+    assert published.metadata["version"].value != first_version

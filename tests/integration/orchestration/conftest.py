@@ -32,3 +32,19 @@ def fixture_defs(yecai_home):
     from yecai.settings import get_paths
 
     return build_definitions(dbt_project_dir=FIXTURE_DBT, paths=get_paths())
+
+
+@pytest.fixture(autouse=True)
+def _no_dagster_instance_left_behind():
+    """Forget the instance-bound state Dagster keeps in process-wide slots after each test.
+
+    A test whose run used an instance can leave that instance's defs-state storage as the
+    "current" one; once the instance is garbage-collected, the next test that builds a
+    repository fails with "Attempted to resolve undefined DagsterInstance weakref".
+    """
+    yield
+    from dagster._core.definitions.definitions_load_context import DefinitionsLoadContext
+    from dagster._core.storage.defs_state import base
+
+    base._current_storage.set(None)
+    DefinitionsLoadContext._instance = None

@@ -8,44 +8,21 @@ materializations for those two partition keys only, and the trial balance still 
 (closing of a period = opening of the next) with the same figures as before.
 """
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections import Counter
-from pathlib import Path
 
 import dagster as dg
 import duckdb
-import httpx
 import pytest
 
-from yecai.settings import REPO_ROOT, get_paths
+from tests.orchestration.demo_helpers import demo_company
+from tests.orchestration.demo_helpers import yecai as _yecai
+from yecai.settings import get_paths
 
 pytestmark = pytest.mark.integration
 
-YECAI = Path(sys.executable).parent / "yecai"
 BACKFILLED = {"2025-03", "2025-04"}
 PERIOD_ASSETS = (dg.AssetKey(["finance", "gl_lines"]), dg.AssetKey(["finance", "trial_balance"]))
 SENTINEL = "untouched-since-the-full-run"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _yecai(*args: str, timeout: int = 900) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(YECAI), *args],
-        cwd=REPO_ROOT,
-        env=dict(os.environ),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
 
 
 @pytest.fixture
@@ -56,30 +33,8 @@ def demo_home(tmp_path, monkeypatch):
     monkeypatch.delenv("YECAI_DBT_PROJECT_DIR", raising=False)
     monkeypatch.delenv("YECAI_DAGSTER_PG_URL", raising=False)
     monkeypatch.setenv("YECAI_FIRST_PERIOD", "2025-01")
-    done = _yecai("demo", "generate", "--seed", "42", "--scale", "0.01", timeout=600)
-    assert done.returncode == 0, done.stderr[-2000:]
-
-    port = _free_port()
-    monkeypatch.setenv("YECAI_CRM_URL", f"http://127.0.0.1:{port}")
-    monkeypatch.setenv("YECAI_CRM_TOKEN", "backfill-token")
-    crm = subprocess.Popen(
-        [str(YECAI), "demo", "crm-serve", "--port", str(port), "--token", "backfill-token"],
-        cwd=REPO_ROOT,
-        env=dict(os.environ),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(120):
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.5)
+    with demo_company(monkeypatch, token="backfill-token"):
         yield get_paths()
-    finally:
-        crm.terminate()
-        crm.wait(timeout=30)
 
 
 def _materialized_partitions(instance, key: dg.AssetKey) -> Counter:

@@ -53,6 +53,7 @@ def test_fixture_project_loads_every_definition(fixture_defs):
 
     assert {j.name for j in repo.get_all_jobs()} >= {
         "yecai_pipeline",
+        "ingest_raw",
         "ingest_hr",
         "rebuild_periods",
         "quality_scorecard_job",
@@ -60,6 +61,7 @@ def test_fixture_project_loads_every_definition(fixture_defs):
     assert [s.name for s in repo.schedule_defs] == ["daily_pipeline"]
     assert {s.name for s in repo.sensor_defs} == {
         "hr_drop_sensor",
+        "rebuild_after_ingest",
         "run_failure_alert",
         "scorecard_after_pipeline_success",
         "scorecard_after_pipeline_failure",
@@ -100,12 +102,14 @@ def test_dagster_definitions_validate_passes_at_the_repository_root(tmp_path):
     assert "All code locations passed validation" in output
 
 
-def test_daily_schedule_runs_the_whole_pipeline_for_the_open_period(fixture_defs):
+def test_daily_schedule_ingests_then_the_sensor_rebuilds_the_open_period(fixture_defs):
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
     schedule = fixture_defs.get_schedule_def("daily_pipeline")
-    assert schedule.job_name == "yecai_pipeline"
+    # The same two runs as `yecai run`: ingest, then (sensor rebuild_after_ingest) rebuild.
+    assert schedule.job_name == "ingest_raw"
+    assert fixture_defs.get_sensor_def("rebuild_after_ingest").job_name == "yecai_pipeline"
     assert schedule.cron_schedule == "0 2 * * *"
     tick = datetime(2025, 3, 15, 2, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
     with dg.instance_for_test() as instance:
@@ -115,7 +119,7 @@ def test_daily_schedule_runs_the_whole_pipeline_for_the_open_period(fixture_defs
             repository_def=fixture_defs.get_repository_def(),
         )
         result = schedule.evaluate_tick(context)
-    assert [r.partition_key for r in result.run_requests] == ["2025-03"]
+    assert [r.tags["yecai/period"] for r in result.run_requests] == ["2025-03"]
 
 
 def test_loading_the_definitions_does_not_import_great_expectations(yecai_home):

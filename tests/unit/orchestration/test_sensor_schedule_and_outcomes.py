@@ -40,10 +40,12 @@ def test_partial_uploads_and_lock_files_are_not_ingested(tmp_path):
     assert list_drop_files(tmp_path / "absent") == {}
 
 
-def test_daily_tick_runs_the_period_it_falls_in():
-    request = scheduled_run_request(datetime(2025, 3, 1, 2, 0), partitioned=True)
-    assert request.partition_key == "2025-03"
-    assert scheduled_run_request(datetime(2025, 3, 1), partitioned=False).partition_key is None
+def test_daily_tick_ingests_and_names_the_period_it_falls_in():
+    # The ingest run is not partitioned; the rebuild that follows it takes the period tag.
+    request = scheduled_run_request(datetime(2025, 3, 1, 2, 0))
+    assert request.partition_key is None
+    assert request.tags["yecai/period"] == "2025-03"
+    assert scheduled_run_request(datetime(2025, 12, 31, 23, 59)).tags["yecai/period"] == "2025-12"
 
 
 def _batch(status, read, landed, quarantined, batch="b1", watermark=None, message=""):

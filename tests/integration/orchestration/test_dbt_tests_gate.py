@@ -1,0 +1,61 @@
+"""dbt tests are not Dagster asset checks, yet a failing one still stops the run.
+
+The fixture project has one singular dbt test on ``period_revenue`` that fails when
+YECAI_FIXTURE_FAIL_DBT_TEST=yes. ``dbt build`` runs it in the dbt step; dbt exits non-zero,
+the step fails, and the model built on ``period_revenue`` in the next step never runs.
+"""
+
+import dagster as dg
+import pytest
+
+from yecai.settings import get_paths
+
+pytestmark = pytest.mark.integration
+
+PERIOD_REVENUE = dg.AssetKey(["finance", "period_revenue"])
+REVENUE_TOTAL = dg.AssetKey(["finance", "revenue_total"])
+
+
+def _rebuild(fixture_defs, started: list[str]):
+    from orchestration.runner import run_job
+
+    return run_job(
+        get_paths(),
+        "rebuild_periods",
+        period_range=("2025-01", "2025-02"),
+        definitions=fixture_defs,
+        asset_selection=[PERIOD_REVENUE, REVENUE_TOTAL],
+        check_selection=[],  # the quality suites are not what this test is about
+        on_event=lambda e: started.append(e.step) if e.kind == "started" else None,
+    )
+
+
+def test_dbt_tests_are_not_loaded_as_asset_checks(fixture_defs):
+    checks = fixture_defs.get_repository_def().asset_graph.asset_check_keys
+    # Only the quality stage's two gates per table; no check per dbt test.
+    assert {c.name for c in checks} == {"blocking_rules", "warning_rules"}
+
+
+def test_a_failing_dbt_test_fails_the_dbt_step_and_stops_downstream(
+    yecai_home, fixture_defs, monkeypatch
+):
+    from orchestration.instance import get_instance
+
+    # First with the test passing: both models build (so the failure below is the test's).
+    started: list[str] = []
+    passing = _rebuild(fixture_defs, started)
+    assert passing.success, passing.steps_failed
+    assert {"dbt_period_models", "dbt_models"} <= set(passing.steps_succeeded)
+
+    monkeypatch.setenv("YECAI_FIXTURE_FAIL_DBT_TEST", "yes")
+    started = []
+    failing = _rebuild(fixture_defs, started)
+    assert not failing.success
+    assert "dbt_period_models" in failing.steps_failed
+    assert "period_revenue_fails_on_request" in failing.steps_failed["dbt_period_models"]
+    # The model downstream of the failed test's model did not run in that run.
+    assert "dbt_models" not in started
+
+    instance = get_instance(get_paths())
+    latest_total = instance.get_latest_materialization_event(REVENUE_TOTAL)
+    assert latest_total is not None and latest_total.run_id == passing.run_id

@@ -1,0 +1,72 @@
+"""Helpers the orchestration tests share: the yecai CLI, a free port, the demo with its CRM.
+
+Imported as ``tests.orchestration.demo_helpers`` (``tests`` is a namespace package on the
+path through the editable install), so the e2e and integration folders use one copy.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from yecai.settings import REPO_ROOT
+
+YECAI = Path(sys.executable).parent / "yecai"
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on right now (the OS picks it)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def yecai(*args: str, timeout: int = 1800) -> subprocess.CompletedProcess:
+    """Run the ``yecai`` command in this process's environment; output captured as text."""
+    return subprocess.run(
+        [str(YECAI), *args],
+        cwd=REPO_ROOT,
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+@contextmanager
+def demo_company(monkeypatch, token: str, scale: str = "0.01") -> Iterator[None]:
+    """Generate the demo company (seed 42) in the current YECAI_HOME and serve its CRM.
+
+    Sets YECAI_CRM_URL / YECAI_CRM_TOKEN for the CRM entities; stops the server on exit.
+    """
+    done = yecai("demo", "generate", "--seed", "42", "--scale", scale, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    port = free_port()
+    monkeypatch.setenv("YECAI_CRM_URL", f"http://127.0.0.1:{port}")
+    monkeypatch.setenv("YECAI_CRM_TOKEN", token)
+    crm = subprocess.Popen(
+        [str(YECAI), "demo", "crm-serve", "--port", str(port), "--token", token],
+        cwd=REPO_ROOT,
+        env=dict(os.environ),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(120):
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        yield
+    finally:
+        crm.terminate()
+        crm.wait(timeout=30)
