@@ -14,7 +14,7 @@ import dagster as dg
 import pytest
 
 from tests.orchestration.demo_helpers import demo_company, yecai
-from yecai.settings import get_paths
+from yecai.settings import DBT_PROJECT_DIR, get_paths
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -75,7 +75,7 @@ def test_first_run_builds_everything_then_only_what_new_rows_feed(demo_home):
     assert any(paths.reports.rglob("*")), "no report was written"
 
     from ingestion.catalog import list_entities
-    from orchestration.definitions import defs
+    from orchestration.definitions import build_definitions
     from orchestration.instance import get_instance
 
     instance = get_instance(paths)
@@ -100,7 +100,9 @@ def test_first_run_builds_everything_then_only_what_new_rows_feed(demo_home):
     assert {dg.AssetKey(["raw", *pair]) for pair in named} <= set(landed)
 
     # The full build: every dbt model that is a table, its checks and the raw checks, publish.
-    graph = defs.resolve_asset_graph()
+    # Built here for the real dbt project: the module-level `defs` may have been imported
+    # earlier in this pytest process with YECAI_DBT_PROJECT_DIR pointing at a test fixture.
+    graph = build_definitions(DBT_PROJECT_DIR, paths).resolve_asset_graph()
     raw_keys = {dg.AssetKey(["raw", s, e]) for s, e in list_entities(paths)}
     models = {
         k
