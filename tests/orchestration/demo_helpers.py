@@ -49,13 +49,26 @@ def demo_company(monkeypatch, token: str, scale: str = "0.01") -> Iterator[None]
     """
     done = yecai("demo", "generate", "--seed", "42", "--scale", scale, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
+    env = dict(os.environ)
+    with serve_demo_crm(env, token):
+        monkeypatch.setenv("YECAI_CRM_URL", env["YECAI_CRM_URL"])
+        monkeypatch.setenv("YECAI_CRM_TOKEN", token)
+        yield
+
+
+@contextmanager
+def serve_demo_crm(env: dict, token: str) -> Iterator[None]:
+    """Serve the demo CRM of env's YECAI_HOME on a free port until the block ends.
+
+    Sets YECAI_CRM_URL / YECAI_CRM_TOKEN in ``env`` (the environment the caller passes to the
+    commands that extract from it) and waits until the server answers its health check.
+    """
     port = free_port()
-    monkeypatch.setenv("YECAI_CRM_URL", f"http://127.0.0.1:{port}")
-    monkeypatch.setenv("YECAI_CRM_TOKEN", token)
+    env.update(YECAI_CRM_URL=f"http://127.0.0.1:{port}", YECAI_CRM_TOKEN=token)
     crm = subprocess.Popen(
         [str(YECAI), "demo", "crm-serve", "--port", str(port), "--token", token],
         cwd=REPO_ROOT,
-        env=dict(os.environ),
+        env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

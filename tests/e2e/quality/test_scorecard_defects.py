@@ -11,18 +11,16 @@ writes the scorecard again to show the counts do not change).
 import csv
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
-import httpx
 import pytest
 
+from tests.orchestration.demo_helpers import serve_demo_crm
 from yecai.settings import REPO_ROOT, Paths
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -45,12 +43,6 @@ SAME_ENTITY_NAMES = {
     "unmapped_code",
     "schema_drift",
 }
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _yecai(env: dict, *args: str, timeout: int = 1800) -> subprocess.CompletedProcess:
@@ -100,31 +92,13 @@ def demo_run(tmp_path_factory):
     done = _yecai(env, "demo", "generate", "--seed", "42", "--scale", "0.01", timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
 
-    port, token = _free_port(), "scorecard-e2e"
-    env.update(YECAI_CRM_URL=f"http://127.0.0.1:{port}", YECAI_CRM_TOKEN=token)
-    crm = subprocess.Popen(
-        [str(YECAI), "demo", "crm-serve", "--port", str(port), "--token", token],
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(120):
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.5)
+    with serve_demo_crm(env, "scorecard-e2e"):
         done = _yecai(env, "ingest")
         assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
         first_load = _first_load_history_expectations(paths.demo)
         for step in (("demo", "advance", "--days", "3"), ("ingest",)):
             done = _yecai(env, *step)
             assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
-    finally:
-        crm.terminate()
-        crm.wait(timeout=30)
     dbt = Path(sys.executable).parent / "dbt"
     paths.build_db.parent.mkdir(parents=True, exist_ok=True)  # as the orchestration does
     done = subprocess.run(
