@@ -61,27 +61,11 @@ def raw_glob(paths: Paths, source: str, entity: str) -> str:
     return str(entity_dir(paths, source, entity) / "batch=*" / "*.parquet")
 
 
-def load_latest_versions(
+def load_quarantine_seen(
     con: duckdb.DuckDBPyConnection, paths: Paths, source: str, entity: str
 ) -> None:
-    """Temp table ``lake_latest(_source_pk, _batch_id, _row_hash, _is_deleted)``.
-
-    One row per record: its version with the greatest ``_batch_id`` (docs/interfaces.md).
-    """
-    if _has_parquet(entity_dir(paths, source, entity)):
-        con.execute(
-            f"""
-            create or replace temp table lake_latest as
-            select _source_pk, _batch_id, _row_hash, _is_deleted
-            from read_parquet('{sql_str(raw_glob(paths, source, entity))}', union_by_name = true, hive_partitioning = false)
-            qualify row_number() over (partition by _source_pk order by _batch_id desc) = 1
-            """
-        )
-    else:
-        con.execute(
-            "create or replace temp table lake_latest (_source_pk varchar, _batch_id varchar, "
-            "_row_hash varchar, _is_deleted boolean)"
-        )
+    """Temp table ``quarantine_seen(_source_pk, _row_hash, _batch_id)``: every quarantined
+    row's key and content, with the newest batch that quarantined it."""
     qdir = quarantine_dir(paths, source, entity)
     if _has_parquet(qdir):
         qglob = str(qdir / "batch=*" / "*.parquet")

@@ -17,8 +17,9 @@ import duckdb
 from ingestion.clean_pass import CleanPass, load_repeated_keys, no_filter_pushdown
 from ingestion.contract import Contract
 from ingestion.duck import ident, sql_str
-from ingestion.lake import load_latest_rows, load_latest_versions
+from ingestion.lake import load_latest_rows
 from ingestion.landing import Stage
+from ingestion.latest_index import load_latest_versions
 from ingestion.validation import (
     detect_drift,
     duplicate_rank_sql,
