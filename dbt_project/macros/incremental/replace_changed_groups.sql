@@ -28,6 +28,15 @@
     3. delete the groups in scope from the table; the body inserts them afresh (append).
   A group that vanished (all its records deleted at the source) is deleted, not re-inserted.
   A batch landed while dbt runs is newer than what step 2 recorded: the next run takes it.
+
+  Models built on other models rather than on the raw zone (the finance chain) name no inputs
+  and scope by content instead: a dimension with `group: true` (content_dimension()) has the
+  model's group key as its k and a hash of what the group is built from as its v, so every
+  group that is new, changed or gone since the last run is in scope, and only those.
+
+  The dimensions are read once per run: the scope pre-hook keeps what it read in
+  incremental_state.<model>__dims_now (a full build too, though it decides no scope) and
+  the post-hook makes that the snapshot.
 -#}
 
 {% macro increment_state_schema() -%}incremental_state{%- endmacro %}
@@ -81,6 +90,9 @@ select cast(null as varchar) as group_key where false
     each input entity now, read from the batch folder names (the body reads at least these). -#}
 {% macro increment_record_batches(increment) -%}
 create or replace table {{ increment_state_table('batches') }} as
+{%- if not increment.inputs %}
+select cast(null as varchar) as entity, cast(null as varchar) as batch_id where false
+{%- endif %}
 {%- for input in increment.inputs %}
 select
     '{{ input.source }}.{{ input.entity }}' as entity,
@@ -111,13 +123,15 @@ union all
 {%- set dimensions = increment.dimensions -%}
 {%- if is_incremental() -%}
 {%- set dims = adapter.get_relation(this.database, increment_state_schema(), this.identifier ~ '__dims') -%}
+create or replace table {{ increment_state_table('dims_now') }} as
+{{ increment_dimension_rows(dimensions) }};
 create or replace table {{ increment_state_table('scope') }} as
 {%- if dims is none or increment_batches_relation() is none %}
 -- no state from an earlier run (the first incremental run): rebuild everything
 select cast(null as varchar) as group_key, true as rebuild_all
 {%- else %}
 with current_dimensions as (
-    {{ increment_dimension_rows(dimensions) }}
+    select dimension, k, v, n from {{ increment_state_table('dims_now') }}
 ),
 
 stored_dimensions as (
@@ -138,19 +152,25 @@ changed_dimensions as (
 ),
 
 groups as (
+    select cast(null as varchar) as group_key where false
     {%- for input in increment.inputs %}
-    {{ increment_input_groups(input) }}
-    {%- if not loop.last %}
     union
-    {%- endif %}
+    {{ increment_input_groups(input) }}
     {%- endfor %}
     {%- for d in dimensions %}
     union
+    {%- if d.get('group') %}
+    -- the dimension is keyed by the group: new, changed and vanished groups
+    select k from changed_dimensions where dimension = '{{ d.name }}'
+    union
     select {{ group_key }} from {{ this }}
-    {%- if d.target_key %}
+    where exists (select 1 from changed_dimensions where dimension = '{{ d.name }}' and k is null)
+    {%- elif d.target_key %}
+    select {{ group_key }} from {{ this }}
     where {{ d.target_key }} in (select k from changed_dimensions where dimension = '{{ d.name }}')
         or exists (select 1 from changed_dimensions where dimension = '{{ d.name }}' and k is null)
     {%- else %}
+    select {{ group_key }} from {{ this }}
     where exists (select 1 from changed_dimensions where dimension = '{{ d.name }}')
     {%- endif %}
     {%- endfor %}
@@ -159,7 +179,9 @@ groups as (
 select distinct group_key, false as rebuild_all from groups where group_key is not null
 {%- endif %}
 {%- else -%}
-select 1
+-- a full build decides no scope; what it reads becomes the snapshot all the same
+create or replace table {{ increment_state_table('dims_now') }} as
+{{ increment_dimension_rows(dimensions) }}
 {%- endif -%}
 {%- endmacro %}
 
@@ -175,7 +197,20 @@ select 1
 
 {#- After every build (full or incremental): what the dimensions looked like, for the next run. -#}
 {% macro increment_snapshot_dimensions(increment) -%}
-{%- set dimensions = increment.dimensions -%}
+-- what the scope pre-hook read this run (the model does not change its own inputs)
 create or replace table {{ increment_state_table('dims') }} as
-{{ increment_dimension_rows(dimensions) }}
+select * from {{ increment_state_table('dims_now') }};
+drop table {{ increment_state_table('dims_now') }}
+{%- endmacro %}
+
+{#- A dimension keyed by the model's group (see the header): k is the group key, v a hash of
+    the group's rows in `rows_sql` (a query or relation with a `group_expression`); two rows
+    alike in a group count twice. -#}
+{% macro content_dimension(name, rows_sql, group_expression) -%}
+{{ return({
+    'name': name,
+    'sql': "select " ~ group_expression ~ " as k, cast(sum(hash(content_rows)) as varchar) || '/' || cast(count(*) as varchar) as v from (" ~ rows_sql ~ ") as content_rows group by 1",
+    'target_key': none,
+    'group': true,
+}) }}
 {%- endmacro %}

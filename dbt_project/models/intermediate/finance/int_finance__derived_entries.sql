@@ -1,10 +1,31 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook=[
+            "{{ increment_scope(derived_entries_increment()) }}",
+            "{{ increment_record_batches(derived_entries_increment()) }}",
+            "{{ increment_delete_scope(derived_entries_increment()) }}",
+        ],
+        post_hook=["{{ increment_snapshot_dimensions(derived_entries_increment()) }}"]
+    )
+}}
 {#- What finance should see (业务财务化): each document amount × the posting rule legs for its
     document type, each leg's account resolved through its fallback chain. A leg whose chain
     finds no account keeps a null account_code and is listed in
-    governance.reconciliation_exceptions; no account is ever guessed. -#}
+    governance.reconciliation_exceptions; no account is ever guessed.
+
+    Incremental by document (macros/incremental/finance_increment.sql): a daily run rewrites
+    the documents whose posting basis rows differ from the last run's, and drops those gone;
+    a change to the posting rules or account determination rebuilds everything. The result
+    equals a full build. -#}
 
 with basis as (
     select * from {{ ref('int_finance__posting_basis') }}
+    {%- if is_incremental() %}
+    where {{ in_increment_scope(posting_basis_group()) }}
+    {%- endif %}
 ),
 
 rules as (

@@ -1,3 +1,16 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook=[
+            "{{ increment_scope(document_reconciliation_increment()) }}",
+            "{{ increment_record_batches(document_reconciliation_increment()) }}",
+            "{{ increment_delete_scope(document_reconciliation_increment()) }}",
+        ],
+        post_hook=["{{ increment_snapshot_dimensions(document_reconciliation_increment()) }}"]
+    )
+}}
 {#- Derived (what the documents say finance should book) against booked (the vouchers that
     point at the document), per document and account. One row per document × first-level
     account with both sides, so the exception model can say exactly what differs.
@@ -6,71 +19,29 @@
     Payroll is booked per cost centre and month (`<cost centre>|YYYY-MM`), so derived payroll
     entries are summed to that key first. Accounts listed in the var
     `reconciliation_ignored_account_prefixes` (exchange differences, bank charges) are booked
-    only on the voucher side by design and are left out of the account comparison. -#}
+    only on the voucher side by design and are left out of the account comparison.
+
+    Incremental by matched document (macros/incremental/finance_increment.sql): a daily run
+    rewrites the (entity, document type, match key) groups whose derived entries or vouchers
+    and lines differ from the last run's, and drops those gone; the result equals a full
+    build. Both sides are read through macros/finance/reconciliation_rows.sql. -#}
 
 {%- set ignored = var('reconciliation_ignored_account_prefixes', ['6603']) %}
 
-with practice as (
-    select source_system, document_type, booked_with_document_type
-    from {{ ref('booking_practice') }}
-),
-
-derived as (
-    select
-        e.entity_code,
-        -- a document its system books on another document's voucher is matched as that one
-        coalesce(p.booked_with_document_type, e.document_type) as document_type,
-        case
-            when e.document_type = 'payroll' then coalesce(e.cost_centre_code, '?') || '|' || e.period
-            else regexp_replace(e.document_key, '^[^:]*:', '')
-        end as match_key,
-        e.document_key,
-        e.document_number,
-        e.period,
-        e.source_system,
-        e.batch_id,
-        e.account_code,
-        e.is_account_exact,
-        e.amount_functional,
-        e.debit
-    from {{ ref('int_finance__derived_entries') }} as e
-    left join practice as p on p.source_system = e.source_system and p.document_type = e.document_type
-    where e.ledger = 'actual'
-),
-
-voucher_types as (
-    select source_system, voucher_document_type, key_suffix, document_type
-    from {{ ref('voucher_document_types') }}
-),
-
-all_vouchers as (
-    select
-        v.journal_voucher_key,
-        v.document_number as voucher_no,
-        v.legal_entity_code as entity_code,
-        coalesce(t.document_type, lower(v.source_document_type)) as document_type,
-        regexp_replace(v.source_document_key, '^[^:]*:', '') as match_key,
-        v.source_document_id as voucher_source_id,
-        {{ fiscal_period('v.voucher_date') }} as period,
-        v.source_system,
-        v.batch_id
-    from {{ ref('journal_voucher') }} as v
-    left join voucher_types as t
-        on t.source_system = v.source_system
-        and t.voucher_document_type = lower(v.source_document_type)
-        and ends_with(v.source_document_key, t.key_suffix)
-    where v.source_document_key is not null
-      and coalesce(v.status, '') <> 'draft'
+with derived as (
+    select * exclude (reconciliation_group)
+    from ({{ reconciliation_derived_rows() }}) as derived_rows
+    {%- if is_incremental() %}
+    where {{ in_increment_scope('reconciliation_group') }}
+    {%- endif %}
 ),
 
 vouchers as (
-    -- accruals, depreciation, revaluation, payouts and opening balances have no business
-    -- document to compare with
-    select *
-    from all_vouchers
-    where document_type in (
-        select document_type from {{ ref('posting_rules') }} where ledger = 'actual'
-    )
+    select * exclude (reconciliation_group)
+    from ({{ reconciliation_vouchers() }}) as voucher_rows
+    {%- if is_incremental() %}
+    where {{ in_increment_scope('reconciliation_group') }}
+    {%- endif %}
 ),
 
 booked as (
