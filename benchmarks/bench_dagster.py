@@ -121,6 +121,13 @@ def main() -> int:
     parser.add_argument(
         "--code", type=Path, default=REPO, help="repository copy to run (default: this one)"
     )
+    parser.add_argument(
+        "--demo",
+        type=Path,
+        default=None,
+        help="reuse a generated demo folder (a YECAI_HOME's demo/) instead of generating one; "
+        "a before/after pair then runs on identical data",
+    )
     args = parser.parse_args()
     code = args.code.resolve()
 
@@ -131,17 +138,21 @@ def main() -> int:
     # The virtualenv's editable install points at this checkout; PYTHONPATH puts the copy
     # under test first, and the dbt project is found beside its code (yecai.settings).
     env["PYTHONPATH"] = str(code)
-    print(f"generating the demo (scale {args.scale}) in {via_dagster}…", flush=True)
-    gen = subprocess.run(
-        [str(BIN / "yecai"), "demo", "generate", "--scale", args.scale],
-        cwd=code,
-        env={**env, "YECAI_HOME": str(via_dagster)},
-        capture_output=True,
-        text=True,
-    )
-    if gen.returncode != 0:
-        print(gen.stderr, file=sys.stderr)
-        return 1
+    if args.demo is not None:
+        print(f"copying the demo from {args.demo} into {base}…", flush=True)
+        shutil.copytree(args.demo, via_dagster / "demo")
+    else:
+        print(f"generating the demo (scale {args.scale}) in {via_dagster}…", flush=True)
+        gen = subprocess.run(
+            [str(BIN / "yecai"), "demo", "generate", "--scale", args.scale],
+            cwd=code,
+            env={**env, "YECAI_HOME": str(via_dagster)},
+            capture_output=True,
+            text=True,
+        )
+        if gen.returncode != 0:
+            print(gen.stderr, file=sys.stderr)
+            return 1
     shutil.copytree(via_dagster / "demo", direct / "demo")
 
     port = _free_port()
