@@ -55,7 +55,7 @@ def build_definitions(dbt_project_dir: Path | None = None, paths: Paths | None =
     raw_assets = build_raw_assets(entities)
     dbt_defs = build_dbt_assets(project, manifest)
     dbt_keys = [key for d in dbt_defs for key in d.keys]
-    period_keys = [key for d in dbt_defs if d.partitions_def is not None for key in d.keys]
+    period_keys = [s.key for d in dbt_defs for s in d.specs if s.partitions_def is not None]
     publish = build_publish_asset(dbt_keys or [raw_asset_key(s, e) for s, e in entities])
 
     # --- quality gates ------------------------------------------------------------------

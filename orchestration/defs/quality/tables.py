@@ -7,12 +7,10 @@ from collections.abc import Callable, Iterable
 
 import dagster as dg
 
-from orchestration.defs.transform.dbt_args import has_period_tag
-
 # Schemas dbt writes views of other data into: checks run on what these views feed instead.
 UNCHECKED_SCHEMAS = frozenset({"staging", "master_seeds"})
 RAW_GROUP = "raw"
-BUILT_NODE_TYPES = ("model", "seed", "snapshot")
+MODELS_GROUP = "models"
 
 
 class CheckTargets(dict[str, dg.AssetKey]):
@@ -35,42 +33,15 @@ def model_table_name(node: dict) -> str:
     return f"{node.get('schema')}.{node.get('alias') or node.get('name')}"
 
 
-def step_stages(nodes: dict[str, dict]) -> dict[str, int]:
-    """How many times the path into each dbt node crosses between the whole-history and the
-    per-period dbt steps (longest path; 0 for a node only raw data or its own kind feeds).
+def model_group(node: dict) -> str:
+    """The check step of a model's table: one for every model.
 
-    Two checked tables may share one check step only when no path runs from one to the
-    other through the other dbt step: a blocking check makes everything downstream of its
-    table wait for the check step, so such a path would be a cycle. Same stage and same
-    kind rules that out, because leaving a kind and coming back adds at least 2.
+    All dbt models are built in one step (``defs/transform/assets.py``), so no path runs
+    from one checked table to another through a second dbt step, and one check step after
+    the dbt step creates no cycle. (With the models split over three dbt steps, the checks
+    had to be split the same way: four check steps per run.)
     """
-    stages: dict[str, int] = {}
-
-    def stage(uid: str, seen: frozenset[str]) -> int:
-        if uid in stages:
-            return stages[uid]
-        node = nodes[uid]
-        best = 0
-        for parent in (node.get("depends_on") or {}).get("nodes") or []:
-            pnode = nodes.get(parent)
-            if pnode is None or pnode.get("resource_type") not in BUILT_NODE_TYPES:
-                continue
-            if parent in seen:  # dbt forbids cycles; do not recurse forever on a bad manifest
-                continue
-            crossing = int(has_period_tag(pnode) != has_period_tag(node))
-            best = max(best, stage(parent, seen | {uid}) + crossing)
-        stages[uid] = best
-        return best
-
-    for uid, node in nodes.items():
-        if node.get("resource_type") in BUILT_NODE_TYPES:
-            stage(uid, frozenset())
-    return stages
-
-
-def model_group(node: dict, stage: int) -> str:
-    kind = "period_models" if has_period_tag(node) else "models"
-    return f"{kind}_{stage}"
+    return MODELS_GROUP
 
 
 def candidate_tables(
@@ -80,8 +51,8 @@ def candidate_tables(
 ) -> CheckTargets:
     """Every raw entity and every warehouse model (outside staging/seeds) by table name.
 
-    All raw tables share one check step; models share one per dbt step and stage (see
-    ``step_stages``), so a pipeline run has a handful of check steps, not one per table.
+    Two check steps: the raw tables' (their blocking gate runs before dbt), and the models'
+    (after the one dbt step, before publish). Each runs one GX session per layer.
     """
     tables: dict[str, dg.AssetKey] = {}
     group_of: dict[str, str] = {}
@@ -90,13 +61,12 @@ def candidate_tables(
         tables[name] = dg.AssetKey(["raw", source, entity])
         group_of[name] = RAW_GROUP
     nodes = manifest.get("nodes") or {}
-    stages = step_stages(nodes)
-    for uid, node in nodes.items():
+    for node in nodes.values():
         if node.get("resource_type") not in ("model", "snapshot"):
             continue
         if node.get("schema") in UNCHECKED_SCHEMAS:
             continue
         name = model_table_name(node)
         tables[name] = key_for_node(node)
-        group_of[name] = model_group(node, stages.get(uid, 0))
+        group_of[name] = model_group(node)
     return CheckTargets(tables, group_of)

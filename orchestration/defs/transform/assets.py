@@ -1,7 +1,7 @@
-"""dbt models as assets: the whole-history models, and the per-fiscal-period ones."""
+"""dbt models as assets: one multi-asset, the per-fiscal-period models partitioned by month."""
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
@@ -10,14 +10,11 @@ from orchestration.defs.shared.partitions import fiscal_periods
 from orchestration.defs.shared.policies import WAREHOUSE_POOL, WAREHOUSE_RETRY
 from orchestration.defs.shared.resources import WarehouseWriter, YecaiHome
 from orchestration.defs.transform.dbt_args import (
-    PERIOD_TAG,
     count_buildable_nodes,
     dbt_build_args,
     dbt_env,
 )
 from orchestration.defs.transform.translator import YecaiDbtTranslator
-
-PERIOD_SELECT = f"tag:{PERIOD_TAG}"
 
 
 def _prepare_environment(yecai: YecaiHome) -> None:
@@ -60,65 +57,57 @@ def group_by_schema(spec: dg.AssetSpec) -> dg.AssetSpec:
     return spec.replace_attributes(group_name=spec.key.path[0])
 
 
+def selects_period_models(assets_def: dg.AssetsDefinition, selected: Iterable[dg.AssetKey]) -> bool:
+    """Whether any selected asset is a per-period (partitioned) model (pure)."""
+    specs = assets_def.specs_by_key
+    return any(specs[key].partitions_def is not None for key in selected if key in specs)
+
+
 def build_dbt_assets(
     project: DbtProject, manifest: dict, partitions_def: dg.PartitionsDefinition = fiscal_periods
 ) -> list[dg.AssetsDefinition]:
-    """Up to two multi-assets over the manifest (an empty selection is left out)."""
-    translator = YecaiDbtTranslator()
-    built: list[dg.AssetsDefinition] = []
+    """Every dbt model in one multi-asset; the per-period models carry ``partitions_def``.
 
-    if count_buildable_nodes(manifest, per_period=False):
+    One asset definition, so a run that builds whole-history and per-period models together
+    (the daily increment, a full build, a backfill and what is built on it) is one step and
+    one ``dbt build``, as when dbt is run by hand. With two definitions (whole-history, and
+    per period) the whole-history models downstream of the per-period ones forced Dagster
+    to split the run into three dbt steps, each paying dbt's start-up, manifest load and
+    selection. The per-period models keep their monthly partitions (``YecaiDbtTranslator``
+    gives each spec its own), so the UI and ``yecai backfill`` still work on periods.
+    """
+    if not (
+        count_buildable_nodes(manifest, per_period=False)
+        or count_buildable_nodes(manifest, per_period=True)
+    ):
+        return []  # dagster-dbt refuses a selection that matches nothing
 
-        @dbt_assets(
-            manifest=manifest,
-            project=project,
-            exclude=PERIOD_SELECT,
-            name="dbt_models",
-            dagster_dbt_translator=translator,
-            pool=WAREHOUSE_POOL,
-            retry_policy=WAREHOUSE_RETRY,
-        )
-        def dbt_models(
-            context: dg.AssetExecutionContext,
-            dbt: DbtCliResource,
-            yecai: YecaiHome,
-            warehouse_writer: WarehouseWriter,
-        ):
-            """Staging views, master data and the models that span all periods."""
-            _prepare_environment(yecai)
-            with warehouse_writer.hold(yecai.paths()):
-                yield from stream_dbt(dbt.cli(dbt_build_args(), context=context))
-
-        built.append(dbt_models)
-
-    if count_buildable_nodes(manifest, per_period=True):
-
-        @dbt_assets(
-            manifest=manifest,
-            project=project,
-            select=PERIOD_SELECT,
-            name="dbt_period_models",
-            partitions_def=partitions_def,
-            # One dbt invocation for a whole range: the models filter on period_from/period_to.
-            backfill_policy=dg.BackfillPolicy.single_run(),
-            dagster_dbt_translator=translator,
-            pool=WAREHOUSE_POOL,
-            retry_policy=WAREHOUSE_RETRY,
-        )
-        def dbt_period_models(
-            context: dg.AssetExecutionContext,
-            dbt: DbtCliResource,
-            yecai: YecaiHome,
-            warehouse_writer: WarehouseWriter,
-        ):
-            """Models built per fiscal period (tag fiscal_period); partitions are YYYY-MM."""
-            _prepare_environment(yecai)
+    @dbt_assets(
+        manifest=manifest,
+        project=project,
+        name="dbt_models",
+        dagster_dbt_translator=YecaiDbtTranslator(period_partitions=partitions_def),
+        # One dbt invocation for a whole range: the per-period models filter on
+        # period_from/period_to.
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        pool=WAREHOUSE_POOL,
+        retry_policy=WAREHOUSE_RETRY,
+    )
+    def dbt_models(
+        context: dg.AssetExecutionContext,
+        dbt: DbtCliResource,
+        yecai: YecaiHome,
+        warehouse_writer: WarehouseWriter,
+    ):
+        """The selected dbt models in one ``dbt build``; per-period ones for the run's range."""
+        _prepare_environment(yecai)
+        period_range = None
+        if selects_period_models(context.assets_def, context.selected_asset_keys):
             keys = context.partition_key_range
-            args = dbt_build_args((keys.start, keys.end))
-            context.log.info(f"dbt {' '.join(args)}")
-            with warehouse_writer.hold(yecai.paths()):
-                yield from stream_dbt(dbt.cli(args, context=context))
+            period_range = (keys.start, keys.end)
+        args = dbt_build_args(period_range)
+        context.log.info(f"dbt {' '.join(args)}")
+        with warehouse_writer.hold(yecai.paths()):
+            yield from stream_dbt(dbt.cli(args, context=context))
 
-        built.append(dbt_period_models)
-
-    return [assets_def.map_asset_specs(group_by_schema) for assets_def in built]
+    return [dbt_models.map_asset_specs(group_by_schema)]

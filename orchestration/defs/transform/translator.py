@@ -8,6 +8,8 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings
 
+from orchestration.defs.transform.dbt_args import has_period_tag
+
 # dbt tests are not loaded as Dagster asset checks. ``dbt build`` still runs every test, and a
 # failing error-severity test still fails the dbt step (dbt exits non-zero and skips what is
 # built on the tested model), so nothing downstream runs and nothing is published. As checks,
@@ -21,11 +23,28 @@ class YecaiDbtTranslator(DagsterDbtTranslator):
 
     The staging models declare one dbt source per raw-zone system (source name = ``erp``,
     ``erp2``, ``crm``, ``hr``; table name = the entity contract), so the edge from a raw
-    entity to its staging model appears without any per-model configuration.
+    entity to its staging model appears without any per-model configuration. With
+    ``period_partitions``, the models tagged ``fiscal_period`` are partitioned by it.
     """
 
-    def __init__(self, settings: DagsterDbtTranslatorSettings | None = None):
+    def __init__(
+        self,
+        settings: DagsterDbtTranslatorSettings | None = None,
+        period_partitions: dg.PartitionsDefinition | None = None,
+    ):
         super().__init__(settings or TRANSLATOR_SETTINGS)
+        self._period_partitions = period_partitions
+
+    def get_partitions_def(
+        self, dbt_resource_props: Mapping[str, Any]
+    ) -> dg.PartitionsDefinition | None:
+        """Monthly fiscal periods for a model tagged ``fiscal_period``; none for the others.
+
+        Set per model, so the one dbt multi-asset holds partitioned and unpartitioned assets.
+        """
+        if self._period_partitions is not None and has_period_tag(dbt_resource_props):
+            return self._period_partitions
+        return None
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         if dbt_resource_props.get("resource_type") == "source":

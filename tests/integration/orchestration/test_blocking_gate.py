@@ -29,8 +29,8 @@ def test_failed_blocking_check_keeps_publish_from_running(yecai_home, fixture_de
     assert "finance/gl_lines:blocking_rules" in outcome.checks_failed
     assert "dbt_models" in outcome.steps_succeeded
     assert "warehouse__published" not in started
-    # The checks ran in the one step of their group, subset to the selected table.
-    assert [s for s in started if s.startswith("quality_")] == ["quality_models_0"]
+    # The checks ran in the models' one check step, subset to the selected table.
+    assert [s for s in started if s.startswith("quality_")] == ["quality_models"]
     assert not paths.published_db.exists()
 
     instance = get_instance(paths)

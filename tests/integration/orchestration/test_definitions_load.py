@@ -139,3 +139,31 @@ def test_loading_the_definitions_does_not_import_great_expectations(yecai_home):
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_a_pipeline_run_builds_every_model_in_one_dbt_step_between_two_check_steps(
+    fixture_defs,
+):
+    """Whole-history and per-period models (and those built on them) share one dbt build.
+
+    The raw tables' blocking checks run before it, the models' checks after it, and publish
+    waits for both, so a failed blocking gate still keeps publish from running.
+    """
+    from dagster._core.execution.api import create_execution_plan
+
+    from orchestration.runner import partition_tags
+
+    job = fixture_defs.resolve_job_def("yecai_pipeline")
+    plan = create_execution_plan(job, tags=partition_tags(("2025-01", "2025-03")))
+    deps = plan.get_all_step_deps()
+    assert [k for k in deps if k.startswith("dbt_")] == ["dbt_models"]
+    assert sorted(k for k in deps if k.startswith("quality_")) == ["quality_models", "quality_raw"]
+    assert "quality_raw" in deps["dbt_models"]
+    assert "dbt_models" in deps["quality_models"]
+    # Publish waits for the models' checks directly and for the raw ones through dbt.
+    assert {"dbt_models", "quality_models"} <= deps["warehouse__published"]
+
+    graph = fixture_defs.get_repository_def().asset_graph
+    dbt_def = graph.get(dg.AssetKey(["finance", "period_revenue"])).assets_def
+    assert dbt_def is graph.get(dg.AssetKey(["finance", "revenue_total"])).assets_def
+    assert dbt_def is graph.get(dg.AssetKey(["staging", "stg_erp__customers"])).assets_def

@@ -116,7 +116,7 @@ def test_failed_run_alerts_by_email_and_webhook(
     )
     # The command fails with exit 1 and names the step that failed, without a traceback.
     assert done.returncode == 1, done.stdout + done.stderr
-    assert "failed step dbt_period_models" in done.stdout
+    assert "failed step dbt_models" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
 
     instance = get_instance(paths)
@@ -144,7 +144,7 @@ def test_failed_run_alerts_by_email_and_webhook(
     assert mail["to"] == ["<data-team@example.com>", "<cfo@example.com>"]
     parsed = message_from_bytes(mail["data"], policy=policy.default)
     assert parsed["Subject"].strip() == (
-        "[yecai] run failed: rebuild_periods [2025-01..2025-01] at dbt_period_models"
+        "[yecai] run failed: rebuild_periods [2025-01..2025-01] at dbt_models"
     )
     assert run.run_id in parsed.get_content()
 
@@ -152,5 +152,5 @@ def test_failed_run_alerts_by_email_and_webhook(
     post = webhook_server.posts[0]
     assert post["event"] == "run_failure"
     assert post["run_id"] == run.run_id
-    assert post["failed_steps"] == ["dbt_period_models"]
+    assert post["failed_steps"] == ["dbt_models"]
     assert post["error"]

@@ -1,10 +1,10 @@
-"""Quality checks run a layer per step, not a table per step, without creating cycles."""
+"""Quality checks run in two steps (raw tables, dbt models), not a step per table."""
 
 import dagster as dg
 import pytest
 
 from orchestration.defs.quality.checks import build_quality_checks, tables_to_run
-from orchestration.defs.quality.tables import candidate_tables, step_stages
+from orchestration.defs.quality.tables import candidate_tables
 
 pytestmark = pytest.mark.unit
 
@@ -19,8 +19,8 @@ def _model(name, schema, parents=(), period=False):
     }
 
 
-# canonical → period_revenue (per period) → revenue_total (whole history): the whole-history
-# model after the per-period one cannot share a check step with canonical.
+# canonical → period_revenue (per period) → revenue_total (whole history): all of them are
+# built in the one dbt step, so their checks can share one step after it.
 MANIFEST = {
     "nodes": {
         "model.x.stg": _model("stg", "staging"),
@@ -38,37 +38,25 @@ def _key(node):
     return dg.AssetKey([node["schema"], node["name"]])
 
 
-def test_stage_counts_crossings_between_whole_history_and_period_models():
-    stages = step_stages(MANIFEST["nodes"])
-    assert stages["model.x.customers"] == 0
-    assert stages["model.x.gl_lines"] == 0
-    assert stages["model.x.period_revenue"] == 1
-    assert stages["model.x.period_margin"] == 1
-    assert stages["model.x.revenue_total"] == 2
-
-
-def test_raw_tables_share_one_group_and_models_group_by_dbt_step_and_stage():
+def test_raw_tables_share_one_group_and_every_model_another():
     tables = candidate_tables([("erp", "customers"), ("crm", "accounts")], MANIFEST, _key)
     assert tables.group_of == {
         "raw.erp.customers": "raw",
         "raw.crm.accounts": "raw",
-        "canonical.customers": "models_0",
-        "finance.gl_lines": "models_0",
-        "finance.period_revenue": "period_models_1",
-        "finance.period_margin": "period_models_1",
-        "finance.revenue_total": "models_2",
+        "canonical.customers": "models",
+        "finance.gl_lines": "models",
+        "finance.period_revenue": "models",
+        "finance.period_margin": "models",
+        "finance.revenue_total": "models",
     }
+    # Staging views and tests get no checks.
+    assert "staging.stg" not in tables
 
 
 def test_one_check_step_per_group_with_both_checks_on_every_table():
     tables = candidate_tables([("erp", "customers"), ("crm", "accounts")], MANIFEST, _key)
     checks = build_quality_checks(tables)
-    assert sorted(c.node_def.name for c in checks) == [
-        "quality_models_0",
-        "quality_models_2",
-        "quality_period_models_1",
-        "quality_raw",
-    ]
+    assert sorted(c.node_def.name for c in checks) == ["quality_models", "quality_raw"]
     keys = {k for c in checks for k in c.check_keys}
     assert len(keys) == 2 * len(tables)
     for key in tables.values():

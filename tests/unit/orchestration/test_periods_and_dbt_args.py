@@ -99,3 +99,17 @@ def test_range_run_tags_are_dagster_partition_range_tags():
         "dagster/asset_partition_range_end": "2025-03",
     }
     assert partition_tags(None) == {}
+
+
+def test_only_models_tagged_fiscal_period_get_the_monthly_partitions():
+    from orchestration.defs.transform.translator import YecaiDbtTranslator
+
+    periods = build_fiscal_periods("2025-01")
+    translator = YecaiDbtTranslator(period_partitions=periods)
+    tagged = {"resource_type": "model", "name": "trial_balance", "tags": ["fiscal_period"]}
+    by_config = {"resource_type": "model", "name": "gl", "config": {"tags": ["fiscal_period"]}}
+    whole = {"resource_type": "model", "name": "balance_sheet", "tags": ["finance"]}
+    assert translator.get_partitions_def(tagged) is periods
+    assert translator.get_partitions_def(by_config) is periods
+    assert translator.get_partitions_def(whole) is None
+    assert YecaiDbtTranslator().get_partitions_def(tagged) is None
