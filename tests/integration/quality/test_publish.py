@@ -1,7 +1,7 @@
 """Write–audit–publish through the real ``yecai`` CLI on hand-made warehouses.
 
 A failed blocking check must leave published.duckdb byte-identical and exit non-zero
-naming the check; --force needs --reason and is recorded; every version reads back.
+naming the check, and the scorecard must list it; --force needs --reason and is recorded; every version reads back.
 """
 
 import hashlib
@@ -78,6 +78,13 @@ def test_write_audit_publish_end_to_end(tmp_path, monkeypatch):
     assert [v.version for v in list_versions(paths)] == [v1]
     assert read_publish_log(paths)[-1]["status"] == "blocked"
     assert "finance.gl_lines/voucher_balanced" in read_publish_log(paths)[-1]["failed_checks"]
+    # ... and the governance scorecard lists the failed check with its failing voucher
+    card = _yecai(tmp_path, "report", "quality")
+    assert card.returncode == 0, card.stdout + card.stderr
+    html = (paths.reports / "scorecard.html").read_text(encoding="utf-8")
+    failing = html.split('id="failing"')[1].split("</section>")[0]
+    assert "voucher_balanced" in failing and "V9" in failing
+    assert _sha(paths.published_db) == before
 
     # 3. --force without a reason is refused (exit 2, says what to do), nothing changes
     no_reason = _yecai(tmp_path, "publish", "--force")
