@@ -27,10 +27,10 @@ def period_vars(first: str, last: str) -> dict[str, str]:
 def dbt_build_args(period_range: tuple[str, str] | None = None) -> list[str]:
     """``dbt build`` arguments; with a period range, the vars that select those periods.
 
-    Dagster splits the dbt models into several steps around the per-period models; with dbt's
-    default (eager) indirect selection a step would also run a relationship test whose other
-    parent is built in a later step. ``buildable`` runs a test only where all its parents are
-    selected, so every test runs exactly once, in the step that completes its parents.
+    A run may build only part of the project (the daily increment, a backfill); with dbt's
+    default (eager) indirect selection it would also run a relationship test whose other
+    parent is not rebuilt. ``buildable`` runs a test only where all its parents are
+    selected. The direct benchmark path passes the same arguments.
     """
     args = ["build", "--indirect-selection", "buildable"]
     if period_range is not None:
