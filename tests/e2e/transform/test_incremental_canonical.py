@@ -12,9 +12,6 @@ incremental model must hold the same rows in both.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -25,8 +22,9 @@ from demo.erp.advance import advance_erp
 from demo.generate import generate_demo
 from demo.sqlio import parse_target
 from ingestion.runner import ingest
+from tests.transform.dbt_helpers import run_dbt
 from yecai.increment import INCREMENT_EXCLUDE
-from yecai.settings import DBT_PROJECT_DIR, get_paths
+from yecai.settings import get_paths
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -40,36 +38,6 @@ INCREMENTAL = (
     "customer_invoice",
 )
 SELECTION = ["--select", *[f"+{m}" for m in INCREMENTAL]]
-
-
-def _dbt(home: Path, warehouse: Path, *args: str) -> None:
-    paths = get_paths()
-    env = {
-        **os.environ,
-        "YECAI_HOME": str(home),
-        "YECAI_WAREHOUSE_PATH": str(warehouse),
-        "YECAI_RAW_ZONE": str(paths.raw),
-        "YECAI_LAKE_META": str(paths.lake_meta),
-    }
-    done = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "dbt"),
-            *args,
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(home / f"dbt_target_{warehouse.stem}"),
-            "--log-path",
-            str(home / "dbt_logs"),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
 
 
 class Increment:
@@ -102,8 +70,8 @@ def increment(tmp_path_factory: pytest.TempPathFactory) -> Increment:
             assert not failed, [(r.entity, r.message) for r in failed]
         paths.build_db.parent.mkdir(parents=True, exist_ok=True)
         incremental = paths.build_db
-        _dbt(home, incremental, "seed")
-        _dbt(home, incremental, "run", "--full-refresh", *SELECTION)
+        run_dbt(home, incremental, "seed")
+        run_dbt(home, incremental, "run", "--full-refresh", *SELECTION)
 
         # A crosswalk change since the last run, as the next run will see it: the snapshot of
         # the party mapping (what the stored rows were built with) says one party mapped
@@ -138,11 +106,11 @@ def increment(tmp_path_factory: pytest.TempPathFactory) -> Increment:
             deleted_rows = _lines_of_orders(con, deleted)
         finally:
             con.close()
-        _dbt(home, incremental, "run", *SELECTION, "--exclude", *INCREMENT_EXCLUDE)
+        run_dbt(home, incremental, "run", *SELECTION, "--exclude", *INCREMENT_EXCLUDE)
 
         full = incremental.with_name("full.duckdb")
-        _dbt(home, full, "seed")
-        _dbt(home, full, "run", "--full-refresh", *SELECTION)
+        run_dbt(home, full, "seed")
+        run_dbt(home, full, "run", "--full-refresh", *SELECTION)
         yield Increment(incremental, full, (line_key, party_code), deleted, deleted_rows)
 
 

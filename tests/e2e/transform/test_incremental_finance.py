@@ -13,9 +13,6 @@ both, and the increment must have rewritten only a part of each.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -26,8 +23,9 @@ from demo.erp.advance import advance_erp
 from demo.generate import generate_demo
 from demo.sqlio import parse_target
 from ingestion.runner import ingest
+from tests.transform.dbt_helpers import run_dbt
 from yecai.increment import INCREMENT_EXCLUDE
-from yecai.settings import DBT_PROJECT_DIR, get_paths
+from yecai.settings import get_paths
 
 # four dbt runs of the finance chain and its upstream: past the default 900 s on a busy machine
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(1800)]
@@ -45,36 +43,6 @@ INCREMENTAL = {
 }
 SELECTION = ["--select", "+int_finance__document_reconciliation"]
 GHOST = "erp:GHOST-DOCUMENT"
-
-
-def _dbt(home: Path, warehouse: Path, *args: str) -> None:
-    paths = get_paths()
-    env = {
-        **os.environ,
-        "YECAI_HOME": str(home),
-        "YECAI_WAREHOUSE_PATH": str(warehouse),
-        "YECAI_RAW_ZONE": str(paths.raw),
-        "YECAI_LAKE_META": str(paths.lake_meta),
-    }
-    done = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "dbt"),
-            *args,
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(home / f"dbt_target_{warehouse.stem}"),
-            "--log-path",
-            str(home / "dbt_logs"),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
 
 
 class Increment:
@@ -103,8 +71,8 @@ def increment(tmp_path_factory: pytest.TempPathFactory) -> Increment:
             assert not failed, [(r.entity, r.message) for r in failed]
         paths.build_db.parent.mkdir(parents=True, exist_ok=True)
         incremental = paths.build_db
-        _dbt(home, incremental, "seed")
-        _dbt(home, incremental, "run", "--full-refresh", *SELECTION)
+        run_dbt(home, incremental, "seed")
+        run_dbt(home, incremental, "run", "--full-refresh", *SELECTION)
 
         con = duckdb.connect(str(incremental))
         try:
@@ -148,11 +116,11 @@ def increment(tmp_path_factory: pytest.TempPathFactory) -> Increment:
         advance_erp(parse_target(paths.demo / "erp.sqlite"), 1, DefectLog())
         failed = [r for r in ingest(paths, source="erp") if r.status == "failed"]
         assert not failed
-        _dbt(home, incremental, "run", *SELECTION, "--exclude", *INCREMENT_EXCLUDE)
+        run_dbt(home, incremental, "run", *SELECTION, "--exclude", *INCREMENT_EXCLUDE)
 
         full = incremental.with_name("full.duckdb")
-        _dbt(home, full, "seed")
-        _dbt(home, full, "run", "--full-refresh", *SELECTION)
+        run_dbt(home, full, "seed")
+        run_dbt(home, full, "run", "--full-refresh", *SELECTION)
         yield Increment(incremental, full, (document_type, document_key))
 
 
