@@ -123,7 +123,7 @@ def test_a_stale_index_is_rebuilt_from_the_batches(paths):
 def test_latest_of_two_million_keys_fits_a_memory_cap_the_window_does_not(paths):
     land(paths, 1, keys(2_000_000, "v1"))
     land(paths, 2, keys(20_000, "v2", start=5000))
-    cap = "64MB"
+    cap = "128MB"
     glob = paths.raw / SOURCE / ENTITY / "batch=*" / "*.parquet"
     con = duck.connect(paths.lake_meta / "spill-window", memory_limit=cap)
     with pytest.raises(duckdb.OutOfMemoryException):
