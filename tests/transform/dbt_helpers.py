@@ -10,8 +10,14 @@ from pathlib import Path
 from yecai.settings import DBT_PROJECT_DIR, get_paths
 
 
-def run_dbt(home: Path, warehouse: Path, *args: str) -> None:
-    """``dbt <args>`` on ``warehouse`` over the installation's raw zone; fail with dbt's output."""
+def dbt_process(
+    home: Path, warehouse: Path, *args: str, timeout: int = 900
+) -> subprocess.CompletedProcess:
+    """``dbt <args>`` on ``warehouse`` over the installation's raw zone, its outcome as it is.
+
+    For tests that read dbt's output or expect it to fail; ``run_dbt`` for those that need
+    it to pass. The installation is the one ``YECAI_HOME`` names when called.
+    """
     paths = get_paths()
     env = {
         **os.environ,
@@ -20,7 +26,7 @@ def run_dbt(home: Path, warehouse: Path, *args: str) -> None:
         "YECAI_RAW_ZONE": str(paths.raw),
         "YECAI_LAKE_META": str(paths.lake_meta),
     }
-    done = subprocess.run(
+    return subprocess.run(
         [
             str(Path(sys.executable).parent / "dbt"),
             *args,
@@ -37,6 +43,11 @@ def run_dbt(home: Path, warehouse: Path, *args: str) -> None:
         env=env,
         capture_output=True,
         text=True,
-        timeout=900,
+        timeout=timeout,
     )
+
+
+def run_dbt(home: Path, warehouse: Path, *args: str) -> None:
+    """``dbt <args>`` on ``warehouse`` over the installation's raw zone; fail with dbt's output."""
+    done = dbt_process(home, warehouse, *args)
     assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import re
 import subprocess
-import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -24,7 +23,8 @@ from demo.defects import DefectConfig
 from demo.generate import generate_demo
 from demo.world import build_world
 from ingestion.runner import ingest
-from yecai.settings import DBT_PROJECT_DIR, get_paths
+from tests.transform.dbt_helpers import dbt_process
+from yecai.settings import get_paths
 
 pytestmark = pytest.mark.e2e
 
@@ -108,32 +108,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
         failed = [r for r in results if r.status == "failed"]
         assert not failed, f"ingestion failed: {[(r.source, r.entity, r.message) for r in failed]}"
         paths.build_db.parent.mkdir(parents=True, exist_ok=True)
-        env = {
-            **__import__("os").environ,
-            "YECAI_WAREHOUSE_PATH": str(paths.build_db),
-            "YECAI_RAW_ZONE": str(paths.raw),
-            "YECAI_LAKE_META": str(paths.lake_meta),
-        }
-        dbt = subprocess.run(
-            [
-                str(Path(sys.executable).parent / "dbt"),
-                "build",
-                "--project-dir",
-                str(DBT_PROJECT_DIR),
-                "--profiles-dir",
-                str(DBT_PROJECT_DIR),
-                # Own target and log folders: other runs of the project must not collide with this one.
-                "--target-path",
-                str(home / "dbt_target"),
-                "--log-path",
-                str(home / "dbt_logs"),
-                *SELECTION,
-            ],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+        dbt = dbt_process(home, paths.build_db, "build", *SELECTION, timeout=600)
         yield Demo(home, dbt)
 
 

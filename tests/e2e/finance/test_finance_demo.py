@@ -10,9 +10,7 @@ defect log (demo/ground_truth.csv), never with the models' own logic.
 from __future__ import annotations
 
 import csv
-import os
 import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -25,7 +23,8 @@ from demo.defects import DefectConfig
 from demo.generate import generate_demo
 from ingestion.runner import ingest
 from orchestration.cli import app
-from yecai.settings import DBT_PROJECT_DIR, get_paths
+from tests.transform.dbt_helpers import dbt_process, run_dbt
+from yecai.settings import get_paths
 
 pytestmark = pytest.mark.e2e
 
@@ -55,28 +54,6 @@ FINANCE = [
     "path:models/marts/governance/reconciliation_exceptions.sql",
     "path:models/marts/governance/reconciliation_summary.sql",
 ]
-
-
-def _dbt(home: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [
-            str(Path(sys.executable).parent / "dbt"),
-            *args,
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            # own target and log folders: other runs of the project must not collide with this one
-            "--target-path",
-            str(home / "dbt_target"),
-            "--log-path",
-            str(home / "dbt_logs"),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
 
 
 class Books:
@@ -115,18 +92,12 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> Books:
             failed = [r for r in ingest(paths, source=source) if r.status == "failed"]
             assert not failed, f"ingestion failed: {[(r.entity, r.message) for r in failed]}"
         paths.build_db.parent.mkdir(parents=True, exist_ok=True)
-        env = {
-            **os.environ,
-            "YECAI_WAREHOUSE_PATH": str(paths.build_db),
-            "YECAI_RAW_ZONE": str(paths.raw),
-            "YECAI_LAKE_META": str(paths.lake_meta),
-        }
         runs = [
-            _dbt(home, env, "seed"),
-            _dbt(home, env, "run", "--select", *[f"+{s}" for s in FINANCE]),
-            _dbt(
+            dbt_process(home, paths.build_db, "seed"),
+            dbt_process(home, paths.build_db, "run", "--select", *[f"+{s}" for s in FINANCE]),
+            dbt_process(
                 home,
-                env,
+                paths.build_db,
                 "test",
                 "--select",
                 *FINANCE,
@@ -281,14 +252,7 @@ def test_a_daily_increment_updates_the_ledger_like_a_full_build(books: Books) ->
         advance_erp(parse_target(paths.demo / "erp.sqlite"), 1, DefectLog())
         failed = [r for r in ingest(paths, source="erp") if r.status == "failed"]
         assert not failed
-        env = {
-            **os.environ,
-            "YECAI_WAREHOUSE_PATH": str(paths.build_db),
-            "YECAI_RAW_ZONE": str(paths.raw),
-            "YECAI_LAKE_META": str(paths.lake_meta),
-        }
-        run = _dbt(books.home, env, "run", "--select", "+gl_lines", "+trial_balance")
-        assert run.returncode == 0, (run.stdout + run.stderr)[-3000:]
+        run_dbt(books.home, paths.build_db, "run", "--select", "+gl_lines", "+trial_balance")
         con = duckdb.connect(str(paths.build_db), read_only=True)
         try:
             expected = con.execute(
