@@ -28,14 +28,10 @@
     same query the model inserts from, so a group is rewritten exactly when its rows differ. -#}
 {% macro posting_basis_group() -%}document_type || ':' || document_key{%- endmacro %}
 
-{#- The rows are written once per incremental run (`materialize`, replace_changed_groups.sql)
-    and both hashed and inserted from there. -#}
 {% macro posting_basis_increment() -%}
-{{ return({'group_key': posting_basis_group(), 'inputs': [],
-    'materialize': {'documents': posting_basis_rows()},
-    'dimensions': [
-        content_dimension('documents', 'select * from ' ~ increment_rows('documents', posting_basis_rows()), posting_basis_group()),
-    ]}) }}
+{{ return({'group_key': posting_basis_group(), 'inputs': [], 'dimensions': [
+    content_dimension('documents', posting_basis_rows(), posting_basis_group()),
+]}) }}
 {%- endmacro %}
 
 {#- Per document, like the posting basis it reads; the posting rules and account determination
@@ -51,14 +47,11 @@
 {#- Per matched document (entity, document type, match key), from both sides: the derived
     entries and the vouchers with their lines (reconciliation_rows.sql). The seeds that decide a
     row's document type and match key are read inside those queries, so a change to them moves
-    rows between groups and both groups change; the vars apply to every group. Both sides are
-    written once per incremental run (`materialize`) and hashed and read from there. -#}
+    rows between groups and both groups change; the vars apply to every group. -#}
 {% macro document_reconciliation_increment() -%}
-{{ return({'group_key': reconciliation_group('entity_code', 'document_type', 'match_key'), 'inputs': [],
-    'materialize': {'derived': reconciliation_derived_rows(), 'booked': reconciliation_booked_rows()},
-    'dimensions': [
-    content_dimension('derived', 'select * from ' ~ increment_rows('derived', reconciliation_derived_rows()), 'reconciliation_group'),
-    content_dimension('booked', 'select * from ' ~ increment_rows('booked', reconciliation_booked_rows()), 'reconciliation_group'),
+{{ return({'group_key': reconciliation_group('entity_code', 'document_type', 'match_key'), 'inputs': [], 'dimensions': [
+    content_dimension('derived', reconciliation_derived_rows(), 'reconciliation_group'),
+    content_dimension('booked', reconciliation_booked_rows(), 'reconciliation_group'),
     vars_dimension({
         'ignored': var('reconciliation_ignored_account_prefixes', ['6603']),
         'tolerance': var('reconciliation_tolerance', 0.05),

@@ -37,24 +37,7 @@
   The dimensions are read once per run: the scope pre-hook keeps what it read in
   incremental_state.<model>__dims_now (a full build too, though it decides no scope) and
   the post-hook makes that the snapshot.
-
-  A model whose content dimension hashes the very rows its body inserts (the finance chain)
-  lists those queries under `materialize` ({name: sql}) and reads them through
-  increment_rows(name, sql): in an incremental run the scope pre-hook first writes each into a
-  temporary table (connection-local, dropped by the post-hook), the hash and the body both read
-  it, and the query is evaluated once instead of twice. A full build (and a unit test, which
-  overrides is_incremental) reads the query itself.
 -#}
-
-{#- The rows named `name` of the model's increment: the temporary table the scope pre-hook
-    wrote in an incremental run, else the query itself (as a parenthesised subquery). -#}
-{% macro increment_rows(name, rows_sql) -%}
-{%- if is_incremental() -%}
-temp.main.{{ this.identifier }}__rows_{{ name }}
-{%- else -%}
-({{ rows_sql }})
-{%- endif -%}
-{%- endmacro %}
 
 {% macro increment_state_schema() -%}incremental_state{%- endmacro %}
 
@@ -140,10 +123,6 @@ union all
 {%- set dimensions = increment.dimensions -%}
 {%- if is_incremental() -%}
 {%- set dims = adapter.get_relation(this.database, increment_state_schema(), this.identifier ~ '__dims') -%}
-{%- for name, rows_sql in increment.get('materialize', {}).items() %}
-create or replace temp table {{ this.identifier }}__rows_{{ name }} as
-{{ rows_sql }};
-{%- endfor %}
 create or replace table {{ increment_state_table('dims_now') }} as
 {{ increment_dimension_rows(dimensions) }};
 create or replace table {{ increment_state_table('scope') }} as
@@ -222,11 +201,6 @@ select 1
 create or replace table {{ increment_state_table('dims') }} as
 select * from {{ increment_state_table('dims_now') }};
 drop table {{ increment_state_table('dims_now') }}
-{%- if is_incremental() %}
-{%- for name in increment.get('materialize', {}) %};
-drop table if exists temp.main.{{ this.identifier }}__rows_{{ name }}
-{%- endfor %}
-{%- endif %}
 {%- endmacro %}
 
 {#- A dimension keyed by the model's group (see the header): k is the group key, v a hash of

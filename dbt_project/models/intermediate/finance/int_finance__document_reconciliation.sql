@@ -24,46 +24,36 @@
     Incremental by matched document (macros/incremental/finance_increment.sql): a daily run
     rewrites the (entity, document type, match key) groups whose derived entries or vouchers
     and lines differ from the last run's, and drops those gone; the result equals a full
-    build. Both sides are read through macros/finance/reconciliation_rows.sql; in a daily run
-    from the tables the scope pre-hook wrote them into, so they are evaluated once. -#}
+    build. Both sides are read through macros/finance/reconciliation_rows.sql. -#}
 
 {%- set ignored = var('reconciliation_ignored_account_prefixes', ['6603']) %}
 
 with derived as (
     select * exclude (reconciliation_group)
-    from {{ increment_rows('derived', reconciliation_derived_rows()) }} as derived_rows
-    {%- if is_incremental() %}
-    where {{ in_increment_scope('reconciliation_group') }}
-    {%- endif %}
-),
-
--- the vouchers with their lines, as the increment hashes them (one row per voucher × line, a
--- voucher without lines once with empty line columns)
-booked_rows as (
-    select * exclude (reconciliation_group)
-    from {{ increment_rows('booked', reconciliation_booked_rows()) }} as booked_rows
+    from ({{ reconciliation_derived_rows() }}) as derived_rows
     {%- if is_incremental() %}
     where {{ in_increment_scope('reconciliation_group') }}
     {%- endif %}
 ),
 
 vouchers as (
-    select distinct
-        journal_voucher_key, voucher_no, entity_code, document_type, match_key,
-        voucher_source_id, period, source_system, batch_id
-    from booked_rows
+    select * exclude (reconciliation_group)
+    from ({{ reconciliation_vouchers() }}) as voucher_rows
+    {%- if is_incremental() %}
+    where {{ in_increment_scope('reconciliation_group') }}
+    {%- endif %}
 ),
 
 booked as (
     select
-        entity_code,
-        document_type,
-        match_key,
-        group_account_code as account_code,
-        debit_amount_functional - credit_amount_functional as amount_functional,
-        debit_amount_functional as debit
-    from booked_rows
-    where journal_line_key is not null
+        v.entity_code,
+        v.document_type,
+        v.match_key,
+        l.group_account_code as account_code,
+        l.debit_amount_functional - l.credit_amount_functional as amount_functional,
+        l.debit_amount_functional as debit
+    from vouchers as v
+    join {{ ref('journal_line') }} as l on l.journal_voucher_key = v.journal_voucher_key
 ),
 
 derived_by_account as (

@@ -20,7 +20,7 @@
     changed, or changed through a product, party or the invoice a receipt or payment clears),
     and drops those gone; the result equals a full build. -#}
 
-select * from {{ increment_rows('documents', posting_basis_rows()) }} as basis
+select * from ({{ posting_basis_rows() }}) as basis
 {%- if is_incremental() %}
 where {{ in_increment_scope(posting_basis_group()) }}
 {%- endif %}
