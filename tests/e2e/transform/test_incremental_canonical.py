@@ -4,8 +4,9 @@ One module fixture generates the demo (scale 0.01), lands the ERP, the foreign s
 books and the HR exports with the real ingestion runner and builds the incremental canonical
 models with dbt from scratch. It then changes what a daily run meets: the ERP advances one
 business day (new vouchers, orders and invoices; changed and physically deleted orders landed in
-earlier batches, which become tombstones) and a dimension one stored row looked up is made to
-differ from what that row holds. The increment runs the way the daily job does (views excluded,
+earlier batches, which become tombstones), one inventory movement is corrected, one deleted and
+one added in the ERP, and a dimension one stored row looked up is made to differ from what that
+row holds. The increment runs the way the daily job does (views excluded,
 no --full-refresh); a second warehouse is built from scratch on the same raw zone; every
 incremental model must hold the same rows in both.
 """
