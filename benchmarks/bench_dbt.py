@@ -60,6 +60,7 @@ COMPARED = (
     "canonical.sales_order_line",
     "canonical.delivery",
     "canonical.customer_invoice",
+    "canonical.inventory_movement",
     "finance.gl_lines",
     "finance.trial_balance",
     "finance.int_finance__posting_basis",

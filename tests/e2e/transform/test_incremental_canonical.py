@@ -4,14 +4,16 @@ One module fixture generates the demo (scale 0.01), lands the ERP, the foreign s
 books and the HR exports with the real ingestion runner and builds the incremental canonical
 models with dbt from scratch. It then changes what a daily run meets: the ERP advances one
 business day (new vouchers, orders and invoices; changed and physically deleted orders landed in
-earlier batches, which become tombstones) and a dimension one stored row looked up is made to
-differ from what that row holds. The increment runs the way the daily job does (views excluded,
+earlier batches, which become tombstones), one inventory movement is corrected, one deleted and
+one added in the ERP, and a dimension one stored row looked up is made to differ from what that
+row holds. The increment runs the way the daily job does (views excluded,
 no --full-refresh); a second warehouse is built from scratch on the same raw zone; every
 incremental model must hold the same rows in both.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import duckdb
@@ -36,19 +38,27 @@ INCREMENTAL = (
     "sales_order_line",
     "delivery",
     "customer_invoice",
+    "inventory_movement",
 )
 SELECTION = ["--select", *[f"+{m}" for m in INCREMENTAL]]
 
 
 class Increment:
     def __init__(
-        self, incremental: Path, full: Path, stale: tuple, deleted: set[str], deleted_rows: int
+        self,
+        incremental: Path,
+        full: Path,
+        stale: tuple,
+        deleted: set[str],
+        deleted_rows: int,
+        movements: dict[str, str],
     ) -> None:
         self.incremental = incremental
         self.full = full
         self.stale = stale  # (journal_line_key, party_code it held before the increment)
         self.deleted = deleted  # sales orders the advance deleted at the source
         self.deleted_rows = deleted_rows  # their lines in the table before the increment
+        self.movements = movements  # changed / deleted / new → inventory_movement_key
 
     def rows(self, db: Path, sql: str, *params) -> list[tuple]:
         con = duckdb.connect(str(db), read_only=True)
@@ -98,6 +108,7 @@ def increment(tmp_path_factory: pytest.TempPathFactory) -> Increment:
 
         log = DefectLog()
         advance_erp(parse_target(paths.demo / "erp.sqlite"), 1, log)
+        movements = _edit_inventory_movements(paths.demo / "erp.sqlite")
         failed = [r for r in ingest(paths, source="erp") if r.status == "failed"]
         assert not failed
         deleted = {f"erp:{key}" for key in log.keys(DELETED_RECORD, "erp", "sales_orders")}
@@ -111,7 +122,44 @@ def increment(tmp_path_factory: pytest.TempPathFactory) -> Increment:
         full = incremental.with_name("full.duckdb")
         run_dbt(home, full, "seed")
         run_dbt(home, full, "run", "--full-refresh", *SELECTION)
-        yield Increment(incremental, full, (line_key, party_code), deleted, deleted_rows)
+        yield Increment(incremental, full, (line_key, party_code), deleted, deleted_rows, movements)
+
+
+def _edit_inventory_movements(erp: Path) -> dict[str, str]:
+    """What a day may do to the ERP's inventory movements, whether or not the advance did it:
+    one movement's amount is corrected, one is deleted, and a new one lands in the newest
+    movement's period. The canonical keys of the three."""
+    con = sqlite3.connect(erp)
+    try:
+        (changed, gone), stamp = (
+            [
+                no
+                for (no,) in con.execute(
+                    "select movement_no from inventory_movements order by movement_no limit 2"
+                )
+            ],
+            con.execute(
+                "select datetime(max(updated_at), '+1 second') from inventory_movements"
+            ).fetchone()[0],
+        )
+        con.execute(
+            "update inventory_movements set amount = amount + 1, updated_at = ? "
+            "where movement_no = ?",
+            [stamp, changed],
+        )
+        con.execute("delete from inventory_movements where movement_no = ?", [gone])
+        con.execute(
+            """insert into inventory_movements
+               select 'MV990000000001', company_code, movement_date, movement_type, material_no,
+                      warehouse_code, quantity, unit_cost, amount, ref_doc_type, ref_doc_no, ?
+               from inventory_movements
+               order by movement_date desc, movement_no desc limit 1""",
+            [stamp],
+        )
+        con.commit()
+    finally:
+        con.close()
+    return {"changed": f"erp:{changed}", "deleted": f"erp:{gone}", "new": "erp:MV990000000001"}
 
 
 def _lines_of_orders(con: duckdb.DuckDBPyConnection, orders: set[str]) -> int:
@@ -162,6 +210,7 @@ def _group_key(model: str) -> str:
         "sales_order_line": "sales_order_key",
         "delivery": "delivery_key",
         "customer_invoice": "customer_invoice_key",
+        "inventory_movement": "inventory_movement_key",
     }[model]
 
 
@@ -190,3 +239,22 @@ def test_a_changed_party_mapping_rewrites_the_rows_that_looked_it_up(increment: 
         line_key,
     )
     assert now == [(party_code,)]
+
+
+def test_inventory_movements_changed_deleted_and_new_are_taken(increment: Increment) -> None:
+    keys = increment.movements
+    sql = (
+        "select inventory_movement_key, amount, movement_date from canonical.inventory_movement "
+        "where list_contains(?, inventory_movement_key) order by 1"
+    )
+    now = increment.rows(increment.incremental, sql, sorted(keys.values()))
+    assert now == increment.rows(increment.full, sql, sorted(keys.values()))
+    assert {key for key, _, _ in now} == {keys["changed"], keys["new"]}
+    scope = {
+        key
+        for (key,) in increment.rows(
+            increment.incremental,
+            "select group_key from incremental_state.inventory_movement__scope",
+        )
+    }
+    assert set(keys.values()) <= scope

@@ -29,24 +29,33 @@ cash_vouchers as (
 ),
 
 counterpart_lines as (
-    select l.gl_line_id, l.entity_code, l.period, l.account_code, -l.amount_functional as cash_effect
+    select l.entity_code, l.period, l.account_code, -l.amount_functional as cash_effect
     from lines as l
     join cash_vouchers as c on c.voucher_id = l.voucher_id
     where left(l.account_code, 4) not in ('1001', '1002', '1012')
+),
+
+-- each counterpart account's map row (the longest prefix wins), decided once per account
+-- rather than once per line: a prefix join and a window over every line cost most of this
+-- model's time, and a line's classification depends on nothing but its account and its sign
+account_lines as (
+    select a.account_code, m.inflow_line_code, m.outflow_line_code
+    from (select distinct account_code from counterpart_lines) as a
+    join {{ ref('cash_flow_account_map') }} as m on starts_with(a.account_code, m.account_prefix)
+    qualify row_number() over (
+        partition by a.account_code
+        order by length(m.account_prefix) desc
+    ) = 1
 ),
 
 classified as (
     select
         c.entity_code,
         c.period,
-        case when c.cash_effect >= 0 then m.inflow_line_code else m.outflow_line_code end as line_code,
+        case when c.cash_effect >= 0 then a.inflow_line_code else a.outflow_line_code end as line_code,
         c.cash_effect
     from counterpart_lines as c
-    join {{ ref('cash_flow_account_map') }} as m on starts_with(c.account_code, m.account_prefix)
-    qualify row_number() over (
-        partition by c.entity_code, c.gl_line_id
-        order by length(m.account_prefix) desc
-    ) = 1
+    join account_lines as a on a.account_code = c.account_code
 ),
 
 entity_periods as (
