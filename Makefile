@@ -15,8 +15,11 @@ help:  ## list targets
 uv-bootstrap:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 
-install: uv-bootstrap  ## create .venv from uv.lock (exact versions)
-	$(UV) sync --frozen
+# --compile-bytecode: PYTHONDONTWRITEBYTECODE may be set (it is on our machines), and then every
+# process (`yecai run`, each dbt subprocess) compiles dagster, dbt-core, GX… from source on
+# import, ~4 CPU s per `yecai run` and ~1 s per dbt start (docs/benchmarks.md).
+install: uv-bootstrap  ## create .venv from uv.lock (exact versions), with compiled bytecode
+	$(UV) sync --frozen --compile-bytecode
 
 browser-deps:  ## Debian's Chromium for the browser tests (no tool may download its own browser here)
 	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi wqy; then \

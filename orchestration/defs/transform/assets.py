@@ -10,6 +10,7 @@ from orchestration.defs.shared.partitions import fiscal_periods
 from orchestration.defs.shared.policies import WAREHOUSE_POOL, WAREHOUSE_RETRY
 from orchestration.defs.shared.resources import WarehouseWriter, YecaiHome
 from orchestration.defs.transform.dbt_args import (
+    DBT_FILE_LOG_ENV,
     count_buildable_nodes,
     dbt_build_args,
     dbt_env,
@@ -22,6 +23,8 @@ def _prepare_environment(yecai: YecaiHome) -> None:
     paths = yecai.paths()
     paths.warehouse.mkdir(parents=True, exist_ok=True)
     os.environ.update(dbt_env(paths))
+    for name, value in DBT_FILE_LOG_ENV.items():
+        os.environ.setdefault(name, value)  # a user's own choice wins
 
 
 def worth_recording(event: object) -> bool:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import shutil
 import sys
-from functools import cache
+from functools import cache, cached_property
+from importlib import metadata
 from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
 from filelock import FileLock
+from packaging import version
 
 from yecai.errors import YecaiError
 from yecai.settings import DBT_PROJECT_DIR
@@ -48,8 +50,48 @@ def dbt_executable() -> str:
     return found
 
 
+def bundled_dbt_version(executable: str) -> str | None:
+    """dbt-core's version when ``executable`` is the dbt installed beside this Python, else None.
+
+    That dbt runs this environment's dbt-core, so its version is in the package metadata; no
+    need to start ``dbt --version`` (a second Python that imports dbt-core) to learn it.
+    """
+    if Path(executable).absolute() != (Path(sys.executable).parent / "dbt").absolute():
+        return None
+    try:
+        return metadata.version("dbt-core")
+    except metadata.PackageNotFoundError:
+        return None
+
+
+class YecaiDbtCliResource(DbtCliResource):
+    """``DbtCliResource`` without two start-up costs paid before every ``dbt build``.
+
+    dagster-dbt (0.29) runs ``dbt --version`` once per resource, i.e. once per run, to learn
+    the dbt version, and loads dbt's profile, project and adapter into the orchestrating
+    process, which it needs only to fetch row counts or column metadata after the build.
+    yecai fetches neither (``stream_dbt`` streams dbt's own events), so the adapter is not
+    loaded, and the version comes from the package metadata when dbt is this environment's.
+    Together ~4 s wall and ~4 CPU s of every dbt step (docs/benchmarks.md). Both are private
+    methods of dagster-dbt: tests/unit/orchestration/test_dbt_resource.py fails if an upgrade
+    renames them, so the saving cannot vanish silently.
+    """
+
+    @cached_property
+    def _cli_version(self) -> version.Version:
+        found = bundled_dbt_version(self.dbt_executable)
+        if found is None:
+            return super()._cli_version
+        return version.parse(found)
+
+    def _initialize_dbt_core_adapter(self, args):  # noqa: ARG002 - same signature as the base
+        # Raising is dagster-dbt's documented fallback (it logs a warning and runs dbt without
+        # an adapter handle); returning None avoids the warning and does the same.
+        return None
+
+
 def dbt_resource(project: DbtProject) -> DbtCliResource:
-    return DbtCliResource(
+    return YecaiDbtCliResource(
         project_dir=project,
         profiles_dir=str(project.project_dir),
         dbt_executable=dbt_executable(),

@@ -8,6 +8,7 @@ YECAI_FIXTURE_FAIL_DBT_TEST=yes. ``dbt build`` runs it in the dbt step right aft
 import dagster as dg
 import pytest
 
+from tests.integration.orchestration.conftest import FIXTURE_DBT
 from yecai.settings import get_paths
 
 pytestmark = pytest.mark.integration
@@ -48,6 +49,10 @@ def test_a_failing_dbt_test_fails_the_dbt_step_and_stops_downstream(
     # The per-period model and the whole-history one built on it: one step, one dbt build.
     assert [s for s in started if s.startswith("dbt_")] == ["dbt_models"]
     assert "dbt_models" in passing.steps_succeeded
+    # dbt's debug log in the step's target folder is text (dagster-dbt reads only stdout).
+    (log,) = (FIXTURE_DBT / "target").glob(f"dbt_models-{passing.run_id[:7]}-*/dbt.log")
+    first_line = log.read_text(encoding="utf-8").splitlines()[0]
+    assert "Running with dbt" in first_line and not first_line.lstrip().startswith("{")
 
     monkeypatch.setenv("YECAI_FIXTURE_FAIL_DBT_TEST", "yes")
     started = []

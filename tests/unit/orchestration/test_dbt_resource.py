@@ -1,0 +1,69 @@
+"""The dbt resource skips `dbt --version` and the in-process adapter, and says so if it can't."""
+
+import inspect
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from dagster_dbt import DbtCliResource
+from dagster_dbt.core import resource as dagster_dbt_resource
+
+from orchestration.defs.transform.project import (
+    YecaiDbtCliResource,
+    bundled_dbt_version,
+    dbt_executable,
+)
+from yecai.settings import DBT_PROJECT_DIR
+
+pytestmark = pytest.mark.unit
+
+
+def _resource(executable: str) -> YecaiDbtCliResource:
+    return YecaiDbtCliResource(
+        project_dir=str(DBT_PROJECT_DIR),
+        profiles_dir=str(DBT_PROJECT_DIR),
+        dbt_executable=executable,
+    )
+
+
+def test_dagster_dbt_still_calls_the_two_methods_the_resource_overrides():
+    # If an upgrade renames or stops calling them, the overrides would silently do nothing
+    # and every dbt step would pay `dbt --version` and the adapter load again.
+    source = inspect.getsource(DbtCliResource.cli)
+    assert "self._cli_version" in source
+    assert "self._initialize_dbt_core_adapter(" in source
+    assert "_cli_version" in vars(DbtCliResource)
+    assert "_initialize_dbt_core_adapter" in vars(DbtCliResource)
+
+
+def test_version_is_what_dbt_reports_without_running_dbt(monkeypatch):
+    executable = dbt_executable()
+    reported = subprocess.run(
+        [executable, "--version"], capture_output=True, text=True, check=True
+    ).stdout
+    expected = re.search(r"(\d+\.\d+\.\d+)", reported).group(1)
+
+    def no_subprocess(*args, **kwargs):
+        raise AssertionError(f"dbt was started to learn its version: {args}")
+
+    monkeypatch.setattr(dagster_dbt_resource, "check_output", no_subprocess)
+    assert str(_resource(executable)._cli_version) == expected
+
+
+def test_a_dbt_from_elsewhere_is_asked_for_its_version(tmp_path: Path):
+    fake = tmp_path / "dbt"
+    fake.write_text("#!/bin/sh\necho 'Core:\n  - installed: 9.8.7'\n", encoding="utf-8")
+    fake.chmod(0o755)
+    assert bundled_dbt_version(str(fake)) is None
+    assert str(_resource(str(fake))._cli_version) == "9.8.7"
+
+
+def test_the_environment_dbt_is_recognised():
+    assert bundled_dbt_version(str(Path(sys.executable).parent / "dbt")) is not None
+
+
+@pytest.mark.parametrize("args", [["build"], ["build", "--vars", '{"period": "2025-01"}']])
+def test_no_adapter_is_loaded_into_the_orchestrating_process(args):
+    assert _resource(dbt_executable())._initialize_dbt_core_adapter(args) is None
