@@ -7,6 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
+
+from orchestration.defs.transform.dbt_args import dbt_env
 from yecai.settings import DBT_PROJECT_DIR, get_paths
 
 
@@ -18,14 +21,7 @@ def dbt_process(
     For tests that read dbt's output or expect it to fail; ``run_dbt`` for those that need
     it to pass. The installation is the one ``YECAI_HOME`` names when called.
     """
-    paths = get_paths()
-    env = {
-        **os.environ,
-        "YECAI_HOME": str(home),
-        "YECAI_WAREHOUSE_PATH": str(warehouse),
-        "YECAI_RAW_ZONE": str(paths.raw),
-        "YECAI_LAKE_META": str(paths.lake_meta),
-    }
+    env = {**os.environ, **dbt_env(get_paths()), "YECAI_WAREHOUSE_PATH": str(warehouse)}
     return subprocess.run(
         [
             str(Path(sys.executable).parent / "dbt"),
@@ -51,3 +47,19 @@ def run_dbt(home: Path, warehouse: Path, *args: str) -> None:
     """``dbt <args>`` on ``warehouse`` over the installation's raw zone; fail with dbt's output."""
     done = dbt_process(home, warehouse, *args)
     assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
+
+
+def rows_differing(db: Path, other: Path, table: str) -> tuple[int, int, int]:
+    """Rows of ``table`` only in ``db``, only in ``other`` (duplicates counted), and in ``other``."""
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{db}' as a (read_only)")
+        con.execute(f"attach '{other}' as b (read_only)")
+        return con.execute(
+            f"""select
+                  (select count(*) from (select * from a.{table} except all select * from b.{table})),
+                  (select count(*) from (select * from b.{table} except all select * from a.{table})),
+                  (select count(*) from b.{table})"""
+        ).fetchone()
+    finally:
+        con.close()

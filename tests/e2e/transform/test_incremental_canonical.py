@@ -24,7 +24,7 @@ from demo.erp.advance import advance_erp
 from demo.generate import generate_demo
 from demo.sqlio import parse_target
 from ingestion.runner import ingest
-from tests.transform.dbt_helpers import run_dbt
+from tests.transform.dbt_helpers import rows_differing, run_dbt
 from yecai.increment import INCREMENT_EXCLUDE
 from yecai.settings import get_paths
 
@@ -171,18 +171,9 @@ def _lines_of_orders(con: duckdb.DuckDBPyConnection, orders: set[str]) -> int:
 
 @pytest.mark.parametrize("model", INCREMENTAL)
 def test_the_increment_leaves_the_rows_of_a_full_build(increment: Increment, model: str) -> None:
-    con = duckdb.connect()
-    con.execute(f"attach '{increment.incremental}' as inc (read_only)")
-    con.execute(f"attach '{increment.full}' as rebuilt (read_only)")
-    only_inc, only_full, rows = con.execute(
-        f"""select
-              (select count(*) from (select * from inc.canonical.{model}
-                                     except all select * from rebuilt.canonical.{model})),
-              (select count(*) from (select * from rebuilt.canonical.{model}
-                                     except all select * from inc.canonical.{model})),
-              (select count(*) from rebuilt.canonical.{model})"""
-    ).fetchone()
-    con.close()
+    only_inc, only_full, rows = rows_differing(
+        increment.incremental, increment.full, f"canonical.{model}"
+    )
     assert rows > 0
     assert (only_inc, only_full) == (0, 0)
 

@@ -23,7 +23,7 @@ from demo.erp.advance import advance_erp
 from demo.generate import generate_demo
 from demo.sqlio import parse_target
 from ingestion.runner import ingest
-from tests.transform.dbt_helpers import run_dbt
+from tests.transform.dbt_helpers import rows_differing, run_dbt
 from yecai.increment import INCREMENT_EXCLUDE
 from yecai.settings import get_paths
 
@@ -126,18 +126,9 @@ def increment(tmp_path_factory: pytest.TempPathFactory) -> Increment:
 
 @pytest.mark.parametrize("model", INCREMENTAL)
 def test_the_increment_leaves_the_rows_of_a_full_build(increment: Increment, model: str) -> None:
-    con = duckdb.connect()
-    con.execute(f"attach '{increment.incremental}' as inc (read_only)")
-    con.execute(f"attach '{increment.full}' as rebuilt (read_only)")
-    only_inc, only_full, rows = con.execute(
-        f"""select
-              (select count(*) from (select * from inc.finance.{model}
-                                     except all select * from rebuilt.finance.{model})),
-              (select count(*) from (select * from rebuilt.finance.{model}
-                                     except all select * from inc.finance.{model})),
-              (select count(*) from rebuilt.finance.{model})"""
-    ).fetchone()
-    con.close()
+    only_inc, only_full, rows = rows_differing(
+        increment.incremental, increment.full, f"finance.{model}"
+    )
     assert rows > 0
     assert (only_inc, only_full) == (0, 0)
 
