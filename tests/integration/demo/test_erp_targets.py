@@ -17,11 +17,13 @@ from demo.erp.generate import SCHEMA_PATH, generate_erp, write_erp
 from demo.sqlio import connect, parse_target, read_table, table_counts
 from demo.tables import schema_columns, schema_primary_keys
 from demo.world import build_world
+from tests.shared.databases import PG_ADMIN_URL, checkout_database, mysql_url, pg_url
 
 pytestmark = pytest.mark.integration
 
-PG_URL = "postgresql://postgres@127.0.0.1:5432/yecai_demo_it"
-MY_URL = "mysql://root@127.0.0.1:3306/yecai_demo_it"
+DB_NAME = checkout_database("yecai_demo_it")
+PG_URL = pg_url(DB_NAME)
+MY_URL = mysql_url(DB_NAME)
 CHECKED = [
     "customers",
     "chart_of_accounts",
@@ -77,11 +79,11 @@ def _open_items(url_or_path: str, query: str) -> list[tuple[str, ...]]:
 
 
 def _drop_databases() -> None:
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as pg:
-        pg.execute("DROP DATABASE IF EXISTS yecai_demo_it")
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as pg:
+        pg.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
     my = pymysql.connect(host="127.0.0.1", user="root", password="")
     with my.cursor() as cur:
-        cur.execute("DROP DATABASE IF EXISTS yecai_demo_it")
+        cur.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
     my.close()
 
 

@@ -7,14 +7,15 @@ import pytest
 
 from demo.generate import generate_demo
 from ingestion.runner import ingest
+from tests.shared.databases import checkout_database, mysql_url, pg_url
 from yecai.settings import Paths
 
 pytestmark = pytest.mark.integration
 
 SEED = 5
 BACKENDS = {
-    "postgresql": "postgresql://postgres@127.0.0.1:5432/yecai_ingest_backends",
-    "mysql": "mysql://root@127.0.0.1:3306/yecai_ingest_backends",
+    "postgresql": pg_url(checkout_database("yecai_ingest_backends")),
+    "mysql": mysql_url(checkout_database("yecai_ingest_backends")),
 }
 
 

@@ -4,20 +4,20 @@ import dagster as dg
 import psycopg
 import pytest
 
+from tests.shared.databases import PG_ADMIN_URL, checkout_database, pg_url
 from yecai.settings import get_paths
 
 pytestmark = pytest.mark.integration
 
-ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-DB_NAME = "yecai_dagster_test"
+DB_NAME = checkout_database("yecai_dagster_test")
 
 
 @pytest.fixture
 def dagster_pg_url():
-    with psycopg.connect(ADMIN_URL, autocommit=True) as con:
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as con:
         con.execute(f"drop database if exists {DB_NAME} with (force)")
         con.execute(f"create database {DB_NAME}")
-    return f"postgresql://postgres@127.0.0.1:5432/{DB_NAME}"
+    return pg_url(DB_NAME)
 
 
 def test_runs_and_materializations_land_in_postgres(
