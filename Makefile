@@ -31,7 +31,7 @@ dbt-parse: install  ## write dbt_project/target/manifest.json, which the Dagster
 	cd dbt_project && YECAI_HOME=$${YECAI_HOME:-$(CURDIR)/.yecai} $(UV) run dbt parse --quiet --profiles-dir .
 
 demo: install dbt-parse  ## generate the demo company (SCALE=0.01) and run the whole pipeline on it
-	SCALE=$(SCALE) SEED=$(SEED) UV=$(UV) bash scripts/demo.sh
+	SCALE=$(SCALE) SEED=$(SEED) UV="$(UV)" bash scripts/demo.sh
 
 test: install browser-deps dbt-parse  ## lint, then every test: unit, integration, e2e, browser
 	$(UV) run ruff check .

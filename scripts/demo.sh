@@ -3,7 +3,8 @@
 # Dagster (the same job the daily schedule runs), and say where the results are.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-UV=${UV:-uv}
+# UV may be a command of several words ("python3 -m uv" on a machine where uv is not on PATH).
+read -r -a UV <<< "${UV:-uv}"
 SCALE=${SCALE:-0.01}
 SEED=${SEED:-42}
 export YECAI_HOME=${YECAI_HOME:-$PWD/.yecai}
@@ -12,19 +13,19 @@ CRM_PORT=${YECAI_CRM_PORT:-8765}
 export YECAI_CRM_URL=${YECAI_CRM_URL:-http://127.0.0.1:$CRM_PORT}
 
 echo "==> generating the demo group company (seed $SEED, scale $SCALE) into $YECAI_HOME/demo"
-"$UV" run yecai demo generate --seed "$SEED" --scale "$SCALE"
+"${UV[@]}" run yecai demo generate --seed "$SEED" --scale "$SCALE"
 
 echo "==> starting the demo CRM API on $YECAI_CRM_URL"
-"$UV" run yecai demo crm-serve --port "$CRM_PORT" --token "$YECAI_CRM_TOKEN" > "$YECAI_HOME/crm-server.log" 2>&1 &
+"${UV[@]}" run yecai demo crm-serve --port "$CRM_PORT" --token "$YECAI_CRM_TOKEN" > "$YECAI_HOME/crm-server.log" 2>&1 &
 crm_pid=$!
 trap 'kill $crm_pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 50); do
-  if "$UV" run python -c "import httpx,sys; sys.exit(httpx.get('$YECAI_CRM_URL/health').status_code != 200)" 2>/dev/null; then break; fi
+  if "${UV[@]}" run python -c "import httpx,sys; sys.exit(httpx.get('$YECAI_CRM_URL/health').status_code != 200)" 2>/dev/null; then break; fi
   sleep 0.2
 done
 
 echo "==> running the pipeline: ingest → dbt → quality gates → publish → reports"
-"$UV" run yecai run
+"${UV[@]}" run yecai run
 
 echo "==> done. Where everything is:"
-"$UV" run yecai info
+"${UV[@]}" run yecai info
