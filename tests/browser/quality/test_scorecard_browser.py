@@ -1,11 +1,10 @@
 """The governance scorecard opens offline in headless Chromium and shows its content.
 
 Runs the real suites on a warehouse with a known unbalanced voucher and an invalid
-USCC, writes the scorecard (including its exceptions-by-kind section), opens it from disk with the network blocked, and saves
-the screenshot used in the docs (docs/img/scorecard.png).
+USCC, writes the scorecard (including its exceptions-by-kind section), opens it from disk with the
+network blocked, and takes a screenshot into the test's temporary folder (the README's picture
+comes from the real demo, never from this fixture).
 """
-
-from pathlib import Path
 
 import pytest
 import quality_fixtures as qf
@@ -27,12 +26,12 @@ ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
-SCREENSHOT = Path(__file__).resolve().parents[3] / "docs" / "img" / "scorecard.png"
 
 
 def test_scorecard_renders_offline_with_failing_checks(tmp_path, monkeypatch):
     monkeypatch.setenv("YECAI_HOME", str(tmp_path))
     paths = Paths(home=tmp_path)
+    screenshot = tmp_path / "scorecard.png"
     qf.build_good_warehouse(paths.build_db)
     run_layer(paths, "marts", run_id="run-clean", build_docs=False)
     qf.execute(
@@ -97,10 +96,9 @@ def test_scorecard_renders_offline_with_failing_checks(tmp_path, monkeypatch):
             assert logged.get_attribute("data-detectable") == "1"
             assert "not late by the period rule" in logged.inner_text()
             assert page.locator("a[href='data_docs/index.html']").is_visible()
-            SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOT), full_page=True)
+            page.screenshot(path=str(screenshot), full_page=True)
         finally:
             browser.close()
     # opened from disk, nothing else fetched: the page works offline
     assert all(u.startswith("file://") for u in requests), requests
-    assert SCREENSHOT.stat().st_size > 10_000
+    assert screenshot.stat().st_size > 10_000
