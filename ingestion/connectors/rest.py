@@ -86,7 +86,9 @@ def get_response(
     for attempt in range(1, policy.max_attempts + 1):
         retry_after = None
         try:
-            resp = client.get(url, params=dict(params), timeout=policy.timeout)
+            # Merged here: httpx given params={} would drop a next link's own query.
+            full = httpx.URL(url).copy_merge_params(dict(params))
+            resp = client.get(full, timeout=policy.timeout)
         except (httpx.TimeoutException, httpx.TransportError) as exc:
             last_problem = f"{type(exc).__name__}: {exc}"
         else:
