@@ -75,8 +75,11 @@ class LocalApi:
             self._server.server_close()
 
     def records(self, since: str | None) -> list[dict]:
-        rows = sorted(self.store.values(), key=lambda r: (r["updated_at"], r["id"]))
-        return [r for r in rows if since is None or r["updated_at"] >= _norm(since)]
+        def changed(r: dict) -> str:  # snake_case or camelCase records
+            return r.get("updated_at") or r.get("updatedAt") or ""
+
+        rows = sorted(self.store.values(), key=lambda r: (changed(r), r["id"]))
+        return [r for r in rows if since is None or changed(r) >= _norm(since)]
 
 
 def _norm(moment: str) -> str:
