@@ -64,29 +64,30 @@ class SourceConfig:
         return value or self.default_token
 
 
+# The demo CRM's API, described the way any REST source is: as configuration values (its
+# sources.yml `rest:` mapping).
+DEMO_CRM_REST = {
+    "auth": {"type": "bearer", "token_env": "YECAI_CRM_TOKEN"},
+    "records_path": "data",
+    "paginator": {
+        "type": "cursor",
+        "cursor_path": "next_cursor",
+        "cursor_param": "cursor",
+        "page_size_param": "limit",
+        "page_size": 500,
+    },
+    "incremental": {"param": "updated_since", "format": "iso_z"},
+    "deleted_field": "deleted",
+}
+
+
 def default_config(paths: Paths) -> dict[str, SourceConfig]:
     """The demo company: ERP and ERP2 in SQLite, the CRM over HTTP, HR export files."""
 
     def sql_entities(source: str) -> dict[str, EntityConfig]:
         return {e: EntityConfig(name=e, target=e) for e in contract_entities(source)}
 
-    # The demo CRM's API, described the way any REST source is: as configuration values.
-    crm_rest = rest_settings(
-        {
-            "auth": {"type": "bearer", "token_env": "YECAI_CRM_TOKEN"},
-            "records_path": "data",
-            "paginator": {
-                "type": "cursor",
-                "cursor_path": "next_cursor",
-                "cursor_param": "cursor",
-                "page_size_param": "limit",
-                "page_size": 500,
-            },
-            "incremental": {"param": "updated_since", "format": "iso_z"},
-            "deleted_field": "deleted",
-        },
-        where="built-in demo configuration: source 'crm'",
-    )
+    crm_rest = rest_settings(DEMO_CRM_REST, where="built-in demo configuration: source 'crm'")
     crm_entities = {
         e: EntityConfig(name=e, target=f"/api/v1/{e}", detect_deletes=False, rest=crm_rest)
         for e in contract_entities("crm")

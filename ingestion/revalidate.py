@@ -68,22 +68,26 @@ def revalidate_entity(paths: Paths, source: str, entity: str, contracts_root) ->
     previous = latest_manifest(paths, source, entity)
     watermark = previous.get("watermark") if previous else None
 
-    def result(status: str, message: str, **counts) -> BatchResult:
-        out = BatchResult(
+    def record(status: str, message: str, failed: int = 0, unchanged: int = 0) -> BatchResult:
+        """The batch's record: each failing record is one quarantine row and one tombstone."""
+        return BatchResult(
             batch_id=batch_id,
             source=source,
             entity=entity,
             started_at=started,
             finished_at=utc_now_iso(),
             status=status,
-            rows_read=counts.get("read", 0),
-            rows_landed=counts.get("landed", 0),
-            rows_quarantined=counts.get("quarantined", 0),
+            rows_read=2 * failed,
+            rows_landed=failed,
+            rows_quarantined=failed,
             watermark=watermark,
             message=message,
-            rows_unchanged=counts.get("unchanged", 0),
-            rows_deleted=counts.get("landed", 0),
+            rows_unchanged=unchanged,
+            rows_deleted=failed,
         )
+
+    def result(status: str, message: str, unchanged: int = 0) -> BatchResult:
+        out = record(status, message, unchanged=unchanged)
         write_batch_record(paths, out)
         return out
 
@@ -112,24 +116,13 @@ def revalidate_entity(paths: Paths, source: str, entity: str, contracts_root) ->
                 )
             reasons = _write_withdrawal(con, stage, contract, batch_id, now)
             raw_files = sorted(stage.raw.glob("*.parquet"))
-            out = BatchResult(
-                batch_id=batch_id,
-                source=source,
-                entity=entity,
-                started_at=started,
-                finished_at=utc_now_iso(),
-                status="succeeded",
-                rows_read=2 * failed,
-                rows_landed=failed,
-                rows_quarantined=failed,
-                watermark=watermark,
-                message=(
-                    f"{REVALIDATION_NOTE}: {failed} of {checked} current records now fail "
-                    "→ quarantined and withdrawn (tombstones) | quarantine: "
-                    + "; ".join(f"{r} ×{n}" for r, n in reasons.items())
-                ),
-                rows_unchanged=checked - failed,
-                rows_deleted=failed,
+            out = record(
+                "succeeded",
+                f"{REVALIDATION_NOTE}: {failed} of {checked} current records now fail "
+                "→ quarantined and withdrawn (tombstones) | quarantine: "
+                + "; ".join(f"{r} ×{n}" for r, n in reasons.items()),
+                failed=failed,
+                unchanged=checked - failed,
             )
             out.check_counts()
             schema = con.execute(

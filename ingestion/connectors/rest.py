@@ -25,16 +25,11 @@ import httpx
 from ingestion.connectors import SourceUnavailable
 from ingestion.connectors.rest_auth import Credentials, credentials
 from ingestion.connectors.rest_paging import Page, make_paginator, select_records
-from ingestion.connectors.rest_settings import RestSettings
+from ingestion.connectors.rest_settings import RestSettings, RetrySettings
 from yecai.errors import YecaiError
 
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    max_attempts: int = 5
-    base_delay: float = 0.5
-    max_delay: float = 30.0
-    timeout: float = 30.0
+# The retry settings a source may give (rest.retry) are the policy itself.
+RetryPolicy = RetrySettings
 
 
 def backoff_delay(attempt: int, policy: RetryPolicy, retry_after: str | None = None) -> float:
@@ -186,7 +181,7 @@ def read_pages(
     ``max_pages`` overrides the settings' limit (a sample reads one page). Reaching the
     limit with more to read is an error, never a quiet stop.
     """
-    policy = policy or _policy(settings) or DEFAULT_POLICY
+    policy = policy or settings.retry or DEFAULT_POLICY
     creds: Credentials = credentials(
         settings.auth, os.environ if env is None else env, fallback_token
     )
@@ -255,11 +250,6 @@ def to_text(value) -> str | None:
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, default=str)
     return str(value)
-
-
-def _policy(settings: RestSettings) -> RetryPolicy | None:
-    r = settings.retry
-    return RetryPolicy(r.max_attempts, r.base_delay, r.max_delay, r.timeout) if r else None
 
 
 def _snippet(text: str) -> str:

@@ -11,6 +11,7 @@ import pytest
 from ingestion.lake import committed_batches, quarantine_dir
 from ingestion.runner import ingest
 from tests.shared.company_config import write_company
+from tests.shared.raw_zone import latest_versions
 from tests.shared.rest_test_api import Auth, start_api
 from yecai.settings import Paths
 
@@ -156,13 +157,7 @@ def configure(paths: Paths, monkeypatch, api, style: str, auth_name: str | None,
 
 
 def latest(paths: Paths) -> dict[str, tuple]:
-    glob = paths.raw / "api" / "invoices" / "batch=*" / "*.parquet"
-    rows = duckdb.sql(
-        f"""select _source_pk, _is_deleted, amount from read_parquet('{glob}',
-            hive_partitioning = false, union_by_name = true)
-            qualify row_number() over (partition by _source_pk order by _batch_id desc) = 1"""
-    ).fetchall()
-    return {r[0]: (r[1], r[2]) for r in rows}
+    return latest_versions(paths, "api", "invoices", "_is_deleted", "amount")
 
 
 def quarantined(paths: Paths) -> list[tuple[str, str]]:

@@ -14,12 +14,14 @@ from demo.crm.server import start_crm_server
 from demo.defects import DefectConfig, DefectLog
 from demo.world import build_world
 from ingestion.batches import read_batch_records
+from ingestion.config import DEMO_CRM_REST
 from ingestion.contract import CONTRACTS_DIR
 from ingestion.lake import committed_batches, quarantine_dir, read_manifest
 from ingestion.revalidate import revalidate
 from ingestion.runner import ingest
 from tests.orchestration.demo_helpers import yecai
 from tests.shared.company_config import contracts_root, write_company
+from tests.shared.raw_zone import latest_versions
 from tests.shared.rest_test_api import start_api
 from tests.transform.dbt_helpers import run_dbt
 from yecai.settings import Paths
@@ -28,29 +30,10 @@ pytestmark = pytest.mark.integration
 
 SEED = 11
 TOKEN = "reval-token"
-CRM_REST = {
-    "auth": {"type": "bearer", "token_env": "YECAI_CRM_TOKEN"},
-    "records_path": "data",
-    "paginator": {
-        "type": "cursor",
-        "cursor_path": "next_cursor",
-        "cursor_param": "cursor",
-        "page_size_param": "limit",
-        "page_size": 500,
-    },
-    "incremental": {"param": "updated_since"},
-    "deleted_field": "deleted",
-}
 
 
-def latest(paths: Paths, source: str, entity: str) -> dict[str, tuple[bool, str]]:
-    glob = paths.raw / source / entity / "batch=*" / "*.parquet"
-    rows = duckdb.sql(
-        f"""select _source_pk, _is_deleted, _batch_id from read_parquet('{glob}',
-            hive_partitioning = false, union_by_name = true)
-            qualify row_number() over (partition by _source_pk order by _batch_id desc) = 1"""
-    ).fetchall()
-    return {r[0]: (r[1], r[2]) for r in rows}
+def latest(paths: Paths, source: str, entity: str) -> dict[str, tuple]:
+    return latest_versions(paths, source, entity, "_is_deleted", "_batch_id")
 
 
 def tighten(path, column: str, replacement: str) -> None:
@@ -77,7 +60,7 @@ def crm_company(tmp_path, monkeypatch):
             "crm": {
                 "kind": "rest",
                 "url_env": "YECAI_CRM_URL",
-                "rest": CRM_REST,
+                "rest": DEMO_CRM_REST,
                 "entities": {"opportunities": {"endpoint": "/api/v1/opportunities"}},
             }
         },
