@@ -21,6 +21,7 @@ Nothing here touches the network (``ingestion.connectors.rest`` does).
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +32,8 @@ PAGINATOR_TYPES = ("cursor", "next_link", "offset", "page_number", "link_header"
 AUTH_TYPES = ("bearer", "api_key", "basic", "none")
 INCREMENTAL_FORMATS = ("iso_z", "iso", "date", "epoch")
 DEFAULT_MAX_PAGES = 10_000
+# Query parameters that carry credentials: they belong in rest.auth, read from the environment.
+_SECRET_NAME = re.compile(r"(key|token|secret|passw|signature|credential)", re.IGNORECASE)
 FIX = "fix the source's rest: settings in sources.yml (docs/decisions/rest-client.md shows each)"
 
 # Keys each part accepts; anything else is a mistake worth naming.
@@ -206,6 +209,13 @@ def rest_settings(
         isinstance(v, Mapping | list) for v in params.values()
     ):
         raise _bad(where, "rest.params must map parameter names to single values")
+    secret = next((str(k) for k in params if _SECRET_NAME.search(str(k))), None)
+    if secret:
+        raise _bad(
+            where,
+            f"rest.params.{secret} looks like a secret, and sources.yml holds none; use "
+            "auth: {type: api_key, name: " + secret + ", key_env: <variable>, location: query}",
+        )
     return RestSettings(
         records_path=records_path,
         paginator=paginator,

@@ -45,6 +45,7 @@ def settings(**overrides):
         ({**BASE, "paginator": {"type": "offset", "offset_param": "o"}}, "page_size"),
         ({**BASE, "incremental": {"param": "since", "format": "unix"}}, "strftime"),
         ({**BASE, "params": {"a": [1, 2]}}, "single values"),
+        ({**BASE, "params": {"apiKey": "abc"}}, "rest.params.apiKey looks like a secret"),
         ([1, 2], "must be a mapping"),
     ],
 )
