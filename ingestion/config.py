@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from ingestion.connectors.rest_settings import RestSettings, rest_settings
 from ingestion.contract import CONTRACTS_DIR, contract_entities
 from yecai.errors import YecaiError
 from yecai.settings import Paths
@@ -28,6 +29,8 @@ class EntityConfig:
     target: str
     cursor: str | None = None  # None: use the contract's cursor
     detect_deletes: bool = True
+    # REST only: the source's rest: settings with this entity's rest: overrides applied.
+    rest: RestSettings | None = None
 
 
 @dataclass(frozen=True)
@@ -61,14 +64,32 @@ class SourceConfig:
         return value or self.default_token
 
 
+# The demo CRM's API, described the way any REST source is: as configuration values (its
+# sources.yml `rest:` mapping).
+DEMO_CRM_REST = {
+    "auth": {"type": "bearer", "token_env": "YECAI_CRM_TOKEN"},
+    "records_path": "data",
+    "paginator": {
+        "type": "cursor",
+        "cursor_path": "next_cursor",
+        "cursor_param": "cursor",
+        "page_size_param": "limit",
+        "page_size": 500,
+    },
+    "incremental": {"param": "updated_since", "format": "iso_z"},
+    "deleted_field": "deleted",
+}
+
+
 def default_config(paths: Paths) -> dict[str, SourceConfig]:
     """The demo company: ERP and ERP2 in SQLite, the CRM over HTTP, HR export files."""
 
     def sql_entities(source: str) -> dict[str, EntityConfig]:
         return {e: EntityConfig(name=e, target=e) for e in contract_entities(source)}
 
+    crm_rest = rest_settings(DEMO_CRM_REST, where="built-in demo configuration: source 'crm'")
     crm_entities = {
-        e: EntityConfig(name=e, target=f"/api/v1/{e}", detect_deletes=False)
+        e: EntityConfig(name=e, target=f"/api/v1/{e}", detect_deletes=False, rest=crm_rest)
         for e in contract_entities("crm")
     }
     hr_entities = {
@@ -155,7 +176,7 @@ def parse_config(data: dict, where: str, home: Path) -> dict[str, SourceConfig]:
                 f"{where}: source {name!r} needs url_env (the environment variable with its URL)",
                 "add e.g. url_env: YECAI_ERP_URL",
             )
-        entities = _parse_entities(name, kind, raw.get("entities"), where, contracts_root)
+        entities = _parse_entities(name, kind, raw, where, contracts_root)
         path = None
         if kind == "files":
             env_value = os.environ.get(raw["path_env"]) if raw.get("path_env") else None
@@ -180,8 +201,9 @@ def parse_config(data: dict, where: str, home: Path) -> dict[str, SourceConfig]:
 
 
 def _parse_entities(
-    source: str, kind: str, raw, where: str, contracts_root: Path
+    source: str, kind: str, source_raw: dict, where: str, contracts_root: Path
 ) -> dict[str, EntityConfig]:
+    raw = source_raw.get("entities")
     if raw is None:
         names = contract_entities(source, contracts_root)
         raw = {n: {} for n in names}
@@ -195,11 +217,20 @@ def _parse_entities(
     out = {}
     for name, spec in raw.items():
         spec = spec or {}
-        default_target = f"/api/v1/{name}" if kind == "rest" else ("" if kind == "files" else name)
+        # A REST entity's endpoint defaults to its name, relative to the source's URL.
+        default_target = "" if kind == "files" else name
         out[name] = EntityConfig(
             name=name,
             target=str(spec.get("table") or spec.get("endpoint") or default_target),
             cursor=spec.get("cursor"),
             detect_deletes=bool(spec.get("detect_deletes", kind == "sql")),
+            rest=rest_settings(
+                source_raw.get("rest"),
+                spec.get("rest"),
+                where=f"{where}: source {source!r}, entity {name!r}",
+                legacy_token_env=source_raw.get("token_env"),
+            )
+            if kind == "rest"
+            else None,
         )
     return out

@@ -120,6 +120,12 @@ def parse_contract(data: dict, source: str, entity: str, where: str = "contract"
         raise bad("column names repeat")
     pk = data.get("primary_key")
     pk = [pk] if isinstance(pk, str) else pk
+    if pk and "TODO" in pk and "TODO" not in names:
+        # Left by `yecai contract draft` when the source declares no key.
+        raise bad(
+            "primary_key is still TODO: name the column(s) that identify a row "
+            "(the draft's comment lists candidates)"
+        )
     if not pk or any(k not in names for k in pk):
         raise bad(f"'primary_key' must list contract columns; got {pk!r}")
     cursor = data.get("cursor")

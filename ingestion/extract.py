@@ -15,6 +15,7 @@ from ingestion.connectors import sql as sql_conn
 from ingestion.contract import Contract
 from ingestion.process import STREAM_VIEW
 from ingestion.validation import match_columns
+from yecai.errors import YecaiError
 
 
 def _cursor(contract: Contract, entity: EntityConfig) -> str | None:
@@ -107,28 +108,48 @@ def extract_from_rest(
     watermark: str | None,
     on_rows: Callable[[int], None] | None = None,
 ) -> tuple[None, list[str]]:
-    """Records changed since the watermark (minus look-back) → ``extract``."""
+    """Records changed since the watermark (minus look-back) → ``extract``.
+
+    Every page is read before anything is staged: a paging fault on page 9 fails the
+    batch, it never lands the first 8 pages as if they were all.
+    """
+    settings = entity.rest
+    if settings is None:
+        raise YecaiError(
+            f"{source.name}.{entity.name}: REST source without rest: settings",
+            "add the source's rest: settings (auth, records_path, paginator) to sources.yml",
+        )
     since = sql_conn.lower_bound(watermark, "timestamp", source.lookback_days)
-    since_iso = since.replace(" ", "T") + "Z" if since else None
-    header: list[str] = []
-    rows: list[tuple[int, list[str | None]]] = []
-    deleted: list[bool] = []
+    if settings.incremental is None:
+        since = None  # the API cannot be asked for changes: read everything, hashes tell
     records = list(
         rest_conn.fetch_records(
-            source.url(), entity.target, source.token(), since_iso, on_page=on_rows
+            settings,
+            source.url(),
+            entity.target,
+            since,
+            on_page=on_rows,
+            fallback_token=source.default_token,
+            url_env=source.url_env,
         )
     )
+    header: list[str] = []
     for rec in records:
         for key in rec:
-            if key != rest_conn.DELETED_FIELD and key not in header:
+            if key != settings.deleted_field and key not in header:
                 header.append(key)
     if not records:
         header = contract.column_names
-    for n, rec in enumerate(records, start=1):
-        rows.append((n, [rest_conn.to_text(rec.get(k)) for k in header]))
-        deleted.append(rec.get(rest_conn.DELETED_FIELD) is True)
+    rows = [
+        (n, [rest_conn.to_text(rec.get(k)) for k in header])
+        for n, rec in enumerate(records, start=1)
+    ]
+    deleted = [rest_conn.is_deleted(rec, settings) for rec in records]
     load_text_rows(con, header, rows, deleted)
-    notes = [f"read records updated since {since_iso}"] if since_iso else []
+    notes = []
+    if since and settings.incremental:
+        shown = rest_conn.format_since(since, settings.incremental.format)
+        notes.append(f"read records with {settings.incremental.param}={shown}")
     return None, notes
 
 

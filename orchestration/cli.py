@@ -9,6 +9,7 @@ from rich.console import Console
 
 from demo.errors import DemoError
 from orchestration.commands import (
+    contract_cmd,
     demo_cmd,
     info_cmd,
     ingest_cmd,
@@ -35,6 +36,7 @@ pipeline_cmd.register(app)
 quality_cmd.register(app)
 trace_cmd.register(app)
 app.add_typer(report_cmd.app, name="report")
+app.add_typer(contract_cmd.app, name="contract")
 
 
 def main() -> None:

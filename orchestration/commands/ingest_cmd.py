@@ -9,6 +9,7 @@ from rich.table import Table
 
 from ingestion.batches import BatchResult
 from ingestion.config import load_config
+from ingestion.revalidate import REVALIDATION_NOTE, revalidate
 from ingestion.runner import ingest, select_entities
 from yecai.settings import get_paths
 
@@ -62,15 +63,32 @@ def register(app: typer.Typer) -> None:
             help="Re-read everything, ignoring the watermark (and re-read HR files already "
             "landed). Rows identical to their latest landed version are still not landed twice.",
         ),
+        revalidate_landed: bool = typer.Option(
+            False,
+            "--revalidate",
+            help="Extract nothing: check the latest landed version of every record against "
+            "the current contract (after tightening it) and withdraw those that now fail "
+            "(quarantined with their reason, tombstoned in the raw zone, in one new batch).",
+        ),
     ) -> None:
         """Extract sources into the raw zone (lake/raw), quarantining rows that break their contract.
 
         Incremental by default: each entity reads from its last watermark minus a look-back
         window. Exits non-zero if any batch failed; see lake/_meta/batches/ for every batch.
+        With --revalidate, re-check what is already landed against the current contracts.
         """
         paths = get_paths()
         pairs = select_entities(load_config(paths), source, entity)
         console = Console()
+        if revalidate_landed:
+            if full_refresh:
+                raise typer.BadParameter("--revalidate reads no source; drop --full-refresh")
+            with console.status("revalidating landed records") as status:
+                results = revalidate(
+                    paths, source, entity, on_progress=lambda m, _d, _t: status.update(m)
+                )
+            _finish(console, results)
+            return
         with Progress(
             SpinnerColumn(),
             TextColumn("[progress.description]{task.description}"),
@@ -97,9 +115,17 @@ def register(app: typer.Typer) -> None:
             results = ingest(paths, source, entity, full_refresh, on_progress=on_progress)
             progress.update(overall, completed=len(pairs))
             progress.update(step, visible=False)
-        console.print(summary_table(results))
-        failed = [r for r in results if r.status == "failed"]
-        for r in failed:
-            console.print(f"[bold red]failed[/] {r.source}.{r.entity}: {r.message}")
-        if failed:
-            raise typer.Exit(code=1)
+        _finish(console, results)
+
+
+def _finish(console: Console, results: list[BatchResult]) -> None:
+    """The summary, each failure's message, and exit 1 if any batch failed."""
+    console.print(summary_table(results))
+    failed = [r for r in results if r.status == "failed"]
+    for r in failed:
+        console.print(f"[bold red]failed[/] {r.source}.{r.entity}: {r.message}")
+    for r in results:
+        if r.status == "succeeded" and r.message.startswith(REVALIDATION_NOTE):
+            console.print(f"[yellow]withdrawn[/] {r.source}.{r.entity}: {r.message}")
+    if failed:
+        raise typer.Exit(code=1)

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from ingestion.connectors.rest import RetryPolicy, fetch_records, get_json
+from ingestion.connectors.rest_settings import rest_settings
 from yecai.errors import YecaiError
 
 pytestmark = pytest.mark.integration
@@ -73,7 +74,22 @@ def test_pagination_follows_next_cursor_to_the_end():
     ]
     server, url, seen = serve(pages)
     try:
-        records = list(fetch_records(url, "/api/v1/x", "tok", "2025-01-01T00:00:00Z"))
+        settings = rest_settings(
+            {
+                "auth": {"type": "bearer", "token_env": "T"},
+                "records_path": "data",
+                "paginator": {
+                    "type": "cursor",
+                    "cursor_path": "next_cursor",
+                    "cursor_param": "cursor",
+                },
+                "incremental": {"param": "updated_since"},
+            },
+            where="test",
+        )
+        records = list(
+            fetch_records(settings, url, "/api/v1/x", "2025-01-01 00:00:00", env={"T": "tok"})
+        )
     finally:
         server.shutdown()
     assert [r["id"] for r in records] == ["1", "2", "3"]

@@ -1,0 +1,33 @@
+"""A company's configuration written for a test: ``sources.yml`` and its contracts.
+
+One place that knows where the configuration lives (``Paths.sources_config``, contracts in
+the folder ``contracts_dir`` names), so tests of sources nobody has seen write it alike.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from yecai.settings import Paths
+
+CONTRACTS_DIR = "contracts"
+
+
+def write_company(paths: Paths, sources: dict, contracts: dict[tuple[str, str], str] | None = None):
+    """Write ``sources.yml`` (``sources`` is its ``sources:`` mapping) and contract files."""
+    paths.home.mkdir(parents=True, exist_ok=True)
+    root = contracts_root(paths)
+    root.mkdir(parents=True, exist_ok=True)
+    for (source, entity), text in (contracts or {}).items():
+        (root / source).mkdir(parents=True, exist_ok=True)
+        (root / source / f"{entity}.yml").write_text(text, encoding="utf-8")
+    paths.sources_config.write_text(
+        yaml.safe_dump({"contracts_dir": CONTRACTS_DIR, "sources": sources}, sort_keys=False),
+        encoding="utf-8",
+    )
+
+
+def contracts_root(paths: Paths) -> Path:
+    return paths.home / CONTRACTS_DIR
