@@ -90,9 +90,7 @@ def previous_fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, Fingerpri
     for snap in reversed(read_snapshots(con)):
         if snap.kind == "publish":
             raw = snap.info.get("fingerprints") or {}
-            return {
-                key: fp for key, value in raw.items() if (fp := Fingerprint.from_json(value))
-            }
+            return {key: fp for key, value in raw.items() if (fp := Fingerprint.from_json(value))}
     return {}
 
 
@@ -166,9 +164,9 @@ def publish_snapshot(
     with lake_writer(paths) as con:
         con.execute(f"attach {sql_str(str(build_db))} as {BUILD_ALIAS} (read_only)")
         relations = read_relations(con, BUILD_ALIAS)
-        upcoming = int(
-            con.execute(f"select id from {LAKE_ALIAS}.current_snapshot()").fetchone()[0]
-        ) + 1
+        upcoming = (
+            int(con.execute(f"select id from {LAKE_ALIAS}.current_snapshot()").fetchone()[0]) + 1
+        )
         con.execute(f"attach ':memory:' as {MADE_ALIAS}")
         for statement in extra(upcoming):
             con.execute(statement)

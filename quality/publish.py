@@ -13,7 +13,6 @@ applied after each publish (``quality.versions.prune``).
 
 from __future__ import annotations
 
-import getpass
 import glob
 import json
 import os
@@ -38,6 +37,7 @@ from quality.versions import (
     publish_lock,
     publish_log_path,
     read_publish_log,
+    who,
 )
 from yecai.errors import YecaiError
 from yecai.settings import Paths
@@ -92,13 +92,6 @@ def _append_log(paths: Paths, entry: dict) -> None:
         fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
         fh.flush()
         os.fsync(fh.fileno())
-
-
-def _who() -> str:
-    try:
-        return os.environ.get("USER") or getpass.getuser()
-    except Exception:  # no user database entry (containers): still record something
-        return "unknown"
 
 
 def _checkpoint(db: Path) -> None:
@@ -290,7 +283,7 @@ def audit_and_publish(
             "run_id": run_id,
             "status": "blocked",
             "published_at": datetime.now(UTC).isoformat(),
-            "who": _who(),
+            "who": who(),
             "forced": forced,
             "reason": force_reason.strip() if force_reason else None,
             "inputs": _input_batches(paths, build),

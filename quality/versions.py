@@ -10,6 +10,7 @@ Loads no GX.
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import re
@@ -53,6 +54,14 @@ class VersionInfo:
     forced: bool
     reason: str | None
     closes: tuple[str, ...] = ()  # fiscal periods named as closed at this snapshot
+
+
+def who() -> str:
+    """Who is publishing or closing, as recorded in the log and on the snapshot."""
+    try:
+        return os.environ.get("USER") or getpass.getuser()
+    except Exception:  # no user database entry (containers): still record something
+        return "unknown"
 
 
 def publish_log_path(paths: Paths) -> Path:
@@ -106,7 +115,8 @@ def versions_from(
                 version=s.version or f"snapshot-{s.snapshot_id}",
                 snapshot_id=s.snapshot_id,
                 size_bytes=sizes.get(s.snapshot_id, 0),
-                published_at=e.get("published_at") or s.snapshot_time.isoformat(),
+                # the commit's time: when readers could first see it (`--as-of` a time)
+                published_at=s.snapshot_time.isoformat(),
                 run_id=e.get("run_id"),
                 who=e.get("who") or s.author,
                 forced=bool(e.get("forced")),
@@ -242,7 +252,9 @@ def parse_policy(data: object, source: str) -> RetentionPolicy | None:
     values = {}
     for key in ("keep_days", "keep_last"):
         value = section.get(key)
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+        if value is not None and (
+            not isinstance(value, int) or isinstance(value, bool) or value < 0
+        ):
             raise YecaiError(
                 f"{source}: retention.{key} must be a whole number ≥ 0, got {value!r}",
                 f"e.g. retention: {{{key}: 30}}",
@@ -365,9 +377,7 @@ def _prune_locked(
         if dry_run:
             return PruneOutcome(expired, before, before, True)
         if expired:
-            con.execute(
-                f"call ducklake_expire_snapshots('{LAKE_ALIAS}', versions => ?)", [expired]
-            )
+            con.execute(f"call ducklake_expire_snapshots('{LAKE_ALIAS}', versions => ?)", [expired])
         # Files of expired snapshots, then files no snapshot knows (a publish killed before
         # its commit). Safe under the publish lock: no write is in flight.
         con.execute(f"call ducklake_cleanup_old_files('{LAKE_ALIAS}', cleanup_all => true)")

@@ -228,9 +228,7 @@ def parse_as_of(text: str | None) -> AsOf | None:
     return AsOf(timestamp=moment)
 
 
-def resolve_snapshot(
-    snapshots: list[Snapshot], closes: dict[str, int], as_of: AsOf | None
-) -> int:
+def resolve_snapshot(snapshots: list[Snapshot], closes: dict[str, int], as_of: AsOf | None) -> int:
     """The snapshot id ``as_of`` names among ``snapshots`` (pure); the latest for ``None``."""
     published = [s for s in snapshots if s.kind in ("publish", "close")]
     if not published:

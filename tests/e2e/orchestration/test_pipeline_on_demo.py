@@ -73,7 +73,7 @@ def test_first_run_builds_everything_then_only_what_new_rows_feed(demo_home):
     assert "yecai_pipeline succeeded" in done.stdout
 
     # Published: analysts have a warehouse, and the scorecard was written after the run.
-    assert paths.published_db.exists()
+    assert paths.published_catalog.exists()
     assert any(paths.reports.rglob("*")), "no report was written"
 
     from ingestion.catalog import list_entities
