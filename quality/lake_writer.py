@@ -123,14 +123,34 @@ def _create(con: duckdb.DuckDBPyConnection, rel: Relation) -> None:
 
 
 def _replace_groups(con: duckdb.DuckDBPyConnection, rel: Relation, change: Change) -> None:
+    """Bring the changed row groups to the build's rows by writing only the rows that differ.
+
+    H = hashes of rows in the lake but not the build, and in the build but not the lake
+    (multiset difference). Every lake row whose hash is in H is deleted and every build row
+    whose hash is in H inserted: the group ends up equal to the build (duplicates and hash
+    collisions included), and a day's new records cost a small file and a delete file, not a
+    copy of the table.
+    """
     target = f"{LAKE_ALIAS}.{rel.target}"
-    removed = change.replace_groups + change.delete_groups
-    con.execute(f"delete from {target} where {group_condition(rel, removed)}")
-    if change.replace_groups:
-        con.execute(
-            f"insert into {target} by name select * from ({rel.select_sql()}) "
-            f"where {group_condition(rel, change.replace_groups)}"
-        )
+    if change.delete_groups:
+        con.execute(f"delete from {target} where {group_condition(rel, change.delete_groups)}")
+    if not change.replace_groups:
+        return
+    where = group_condition(rel, change.replace_groups)
+    new = f"select * from ({rel.select_sql()}) where {where}"
+    old = f"select * from {target} where {where}"
+    con.execute(
+        "create or replace temp table _yecai_changed as select distinct h from ("
+        f"select hash(o) as h from ({old} except all {new}) as o "
+        f"union all select hash(n) from ({new} except all {old}) as n)"
+    )
+    con.execute(
+        f"delete from {target} as t where ({where}) and hash(t) in (select h from _yecai_changed)"
+    )
+    con.execute(
+        f"insert into {target} by name select * from ({new}) as n "
+        "where hash(n) in (select h from _yecai_changed)"
+    )
 
 
 def write_relation(con: duckdb.DuckDBPyConnection, rel: Relation, change: Change) -> None:
