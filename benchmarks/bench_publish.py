@@ -139,6 +139,14 @@ def time_queries(connect) -> dict[str, float]:
     return out
 
 
+def copy_reader(published: Path) -> duckdb.DuckDBPyConnection:
+    """The copied file, attached under the name its views were bound to (`build`)."""
+    con = duckdb.connect()
+    con.execute(f"attach '{published}' as build (read_only)")
+    con.execute("use build")
+    return con
+
+
 def iceberg_reader(home: Path):
     import json
 
@@ -203,7 +211,7 @@ def main() -> None:
                 flush=True,
             )
         if kind == "copy":
-            reader = partial(duckdb.connect, str(home / "published.duckdb"), read_only=True)
+            reader = partial(copy_reader, home / "published.duckdb")
         elif kind == "iceberg":
             reader = iceberg_reader(home)
         else:

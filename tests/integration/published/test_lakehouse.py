@@ -175,3 +175,30 @@ def test_the_reader_is_closed_to_the_filesystem(lake_home, tmp_path):
         con.close()
     assert not (tmp_path / "out.csv").exists()
     assert not (tmp_path / "other.duckdb").exists()
+
+
+def test_a_changed_table_ends_equal_to_the_build_duplicates_included(lake_home):
+    """Only differing rows are written; the result is the build's multiset of rows."""
+    import duckdb
+
+    paths = lake_home
+    build_warehouse(paths.build_db, 1)
+    con = duckdb.connect(str(paths.build_db))
+    con.execute(
+        "create table finance.dup as select * from (values (1, 'x'), (1, 'x'), (2, 'y')) v(a, b)"
+    )
+    con.close()
+    publish(paths, "v20250101T000000000001Z")
+    con = duckdb.connect(str(paths.build_db))
+    con.execute("delete from finance.dup")
+    con.execute("insert into finance.dup values (1, 'x'), (2, 'y'), (2, 'y'), (3, 'z')")
+    con.close()
+    publish(paths, "v20250102T000000000002Z")
+    rows = _rows(paths, "select a, b, count(*) from finance.dup group by all order by all")
+    assert rows == [(1, "x", 1), (2, "y", 2), (3, "z", 1)]
+    old = _rows(
+        paths,
+        "select a, b, count(*) from finance.dup group by all order by all",
+        "v20250101T000000000001Z",
+    )
+    assert old == [(1, "x", 2), (2, "y", 1)]
