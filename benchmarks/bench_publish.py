@@ -7,7 +7,8 @@ peak memory of the publishing process, bytes the publish added to the home, stor
 publishes, and the time a reader takes for three analyst queries on the last one.
 
     uv run python benchmarks/bench_publish.py --builds day0.duckdb day1.duckdb day2.duckdb \
-        [--postgres postgresql://postgres@127.0.0.1:5432/bench_lake] [--work /tmp/bench]
+        [--postgres postgresql://postgres@127.0.0.1:5432/bench_lake \
+         --postgres-reader postgresql://reader@127.0.0.1:5432/bench_lake] [--work /tmp/bench]
 
 Approaches:
   copy      today's publish until this change: the build file copied into versions/ and over
@@ -178,6 +179,11 @@ def main() -> None:
     parser.add_argument("--builds", nargs="+", type=Path, required=True)
     parser.add_argument("--work", type=Path, default=None)
     parser.add_argument("--postgres", default=None, help="an empty PostgreSQL database URL")
+    parser.add_argument(
+        "--postgres-reader",
+        default=None,
+        help="the same database as a SELECT-only role (readers refuse a superuser)",
+    )
     parser.add_argument("--skip", nargs="*", default=[], help="approaches to leave out")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="bench_publish_"))
@@ -217,8 +223,11 @@ def main() -> None:
         else:
             os.environ.update({k: v for k, v in env.items() if k.startswith("YECAI_")})
             os.environ.pop("YECAI_LAKE_CATALOG_URL", None)
+            os.environ.pop("YECAI_LAKE_READER_CATALOG_URL", None)
             if approach == "ducklake-pg":
                 os.environ["YECAI_LAKE_CATALOG_URL"] = args.postgres
+                if args.postgres_reader:
+                    os.environ["YECAI_LAKE_READER_CATALOG_URL"] = args.postgres_reader
             from yecai.published import connect
 
             reader = connect
