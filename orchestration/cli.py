@@ -13,6 +13,7 @@ from orchestration.commands import (
     demo_cmd,
     info_cmd,
     ingest_cmd,
+    lake_cmd,
     pipeline_cmd,
     quality_cmd,
     report_cmd,
@@ -35,6 +36,7 @@ ingest_cmd.register(app)
 pipeline_cmd.register(app)
 quality_cmd.register(app)
 trace_cmd.register(app)
+lake_cmd.register(app)
 app.add_typer(report_cmd.app, name="report")
 app.add_typer(contract_cmd.app, name="contract")
 

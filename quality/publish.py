@@ -1,29 +1,26 @@
-"""Write–audit–publish: audit build.duckdb, then publish it as a new version, atomically.
+"""Write–audit–publish: audit build.duckdb, then publish it as one lakehouse snapshot.
 
 dbt writes ``build.duckdb`` (write). ``audit_and_publish`` audits it with every suite:
 inside a pipeline run it reuses the results the run's Dagster check steps recorded under the
 same run id and runs only the suites of tables the run did not check; outside a run
 (``yecai publish``) it runs them all (audit). Only when no blocking check fails — or a
-person forces it with a reason — is it published: checkpointed, copied to
-``versions/<version>.duckdb`` and swapped into ``published.duckdb`` with ``os.replace``, so
-an analyst's reader opens either the old file or the new one, never half of one. Every
-attempt, published or blocked, is logged.
+person forces it with a reason — is it published: the analyst-facing relations that changed
+are written into the published DuckLake in one transaction (``quality.lake_writer``), so an
+analyst's reader sees the previous snapshot or the new one, never a mix. Every attempt,
+published or blocked, is logged; a retention policy (``publish.yml``), when configured, is
+applied after each publish (``quality.versions.prune``).
 """
 
 from __future__ import annotations
 
-import getpass
 import glob
 import json
 import os
-import shutil
-import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
-from filelock import FileLock
 
 from quality.params import QualityParams
 from quality.results import (
@@ -37,9 +34,10 @@ from quality.versions import (
     VersionInfo,
     list_versions,
     new_version,
+    publish_lock,
     publish_log_path,
     read_publish_log,
-    version_path,
+    who,
 )
 from yecai.errors import YecaiError
 from yecai.settings import Paths
@@ -51,7 +49,6 @@ __all__ = [
     "list_versions",
     "publish_log_path",
     "read_publish_log",
-    "version_path",
 ]
 
 
@@ -64,19 +61,21 @@ class PublishOutcome:
     reason: str | None
     results: list[CheckResult] = field(default_factory=list)
     blocking_failures: list[CheckResult] = field(default_factory=list)
-    version_file: Path | None = None
+    snapshot_id: int | None = None  # the DuckLake snapshot analysts read (`--as-of` it)
+    relations_written: int = 0  # relations whose rows or descriptions changed
 
     def message(self) -> str:
         if self.published and self.forced:
             return (
-                f"published version {self.version} DESPITE {len(self.blocking_failures)} blocking "
-                f"failure(s), forced: {self.reason}"
+                f"published version {self.version} (snapshot {self.snapshot_id}) DESPITE "
+                f"{len(self.blocking_failures)} blocking failure(s), forced: {self.reason}"
             )
         if self.published:
             warnings = sum(not r.success for r in self.results)
             return (
-                f"published version {self.version}: {len(self.results)} checks, no blocking "
-                f"failure, {warnings} warning(s)"
+                f"published version {self.version} (snapshot {self.snapshot_id}, "
+                f"{self.relations_written} relation(s) changed): {len(self.results)} checks, "
+                f"no blocking failure, {warnings} warning(s)"
             )
         lines = [
             f"not published: {len(self.blocking_failures)} blocking check(s) failed; "
@@ -93,13 +92,6 @@ def _append_log(paths: Paths, entry: dict) -> None:
         fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
         fh.flush()
         os.fsync(fh.fileno())
-
-
-def _who() -> str:
-    try:
-        return os.environ.get("USER") or getpass.getuser()
-    except Exception:  # no user database entry (containers): still record something
-        return "unknown"
 
 
 def _checkpoint(db: Path) -> None:
@@ -140,50 +132,66 @@ def _input_batches(paths: Paths, db: Path) -> list[str]:
 LOG_COLUMNS = (
     "version varchar, run_id varchar, status varchar, published_at timestamptz, who varchar, "
     "forced boolean, reason varchar, inputs varchar[], failed_checks varchar[], "
-    "checks_run integer"
+    "checks_run integer, snapshot_id bigint"
+)
+LOG_COMMENT = (
+    "Every publish attempt, published or blocked by a failed blocking check: who, when, "
+    "whether it was forced and why, the batches behind it and the DuckLake snapshot it made."
+)
+RESULTS_COMMENT = (
+    "The history of every quality check result (GX suites and invariants), one row per check "
+    "per run; the governance scorecard is drawn from it."
 )
 
 
-def _materialize_governance(db: Path, paths: Paths, log: list[dict]) -> None:
-    """Put the quality history and the publish log into the copy about to be published."""
-    con = duckdb.connect(str(db))
-    try:
-        con.execute("create schema if not exists governance")
-        if has_history(paths):
-            con.execute(
-                "create or replace table governance.quality_results as select * from "
-                f"read_parquet('{history_glob(paths)}', union_by_name = true)"
-            )
-        con.execute(f"create or replace table governance.publish_log ({LOG_COLUMNS})")
-        for e in log:
-            con.execute(
-                "insert into governance.publish_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    e.get("version"),
-                    e["run_id"],
-                    e["status"],
-                    e["published_at"],
-                    e["who"],
-                    e["forced"],
-                    e.get("reason"),
-                    e.get("inputs", []),
-                    e.get("failed_checks", []),
-                    e.get("checks_run", 0),
-                ],
-            )
-        con.execute("checkpoint")
-    finally:
-        con.close()
+def governance_tables(paths: Paths, log: list[dict]) -> list[str]:
+    """SQL that makes governance.quality_results and governance.publish_log in ``yecai_made``
+    (see ``quality.lake_writer.publish_snapshot``): the history and the log, as analysts see
+    them in every snapshot."""
+    made = "yecai_made.governance"
+    statements = [f"create schema {made}"]
+    if has_history(paths):
+        statements.append(
+            f"create table {made}.quality_results as select * from "
+            f"read_parquet({_literal(history_glob(paths))}, union_by_name = true)"
+        )
+        statements.append(f"comment on table {made}.quality_results is {_literal(RESULTS_COMMENT)}")
+    values = ", ".join(_log_row(e) for e in log) or None
+    statements.append(f"create table {made}.publish_log ({LOG_COLUMNS})")
+    if values:
+        statements.append(f"insert into {made}.publish_log values {values}")
+    statements.append(f"comment on table {made}.publish_log is {_literal(LOG_COMMENT)}")
+    return statements
 
 
-def _atomic_copy(src: Path, dest: Path) -> None:
-    """Copy to a temporary name beside ``dest``, then rename over it (atomic on one filesystem)."""
-    tmp = dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        shutil.copyfile(src, tmp)
-        os.replace(tmp, dest)
-    finally:
-        tmp.unlink(missing_ok=True)
+def _literal(value) -> str:
+    """A SQL literal for a log value (pure)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_literal(v) for v in value) + "]::varchar[]"
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _log_row(e: dict) -> str:
+    values = [
+        e.get("version"),
+        e["run_id"],
+        e["status"],
+        e["published_at"],
+        e["who"],
+        bool(e.get("forced")),
+        e.get("reason"),
+        list(e.get("inputs", [])),
+        list(e.get("failed_checks", [])),
+        int(e.get("checks_run", 0)),
+        e.get("snapshot_id"),
+    ]
+    return "(" + ", ".join(_literal(v) for v in values) + ")"
 
 
 def read_run_history(paths: Paths, run_id: str) -> list[CheckResult]:
@@ -265,7 +273,7 @@ def audit_and_publish(
             "build the warehouse first (yecai pipeline run), then publish",
         )
     paths.warehouse.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(paths.warehouse / ".publish.lock"), timeout=600):
+    with publish_lock(paths):
         _checkpoint(build)
         results = _audit(paths, build, run_id, params)
         blocking = [r for r in results if r.blocking_failure]
@@ -275,7 +283,7 @@ def audit_and_publish(
             "run_id": run_id,
             "status": "blocked",
             "published_at": datetime.now(UTC).isoformat(),
-            "who": _who(),
+            "who": who(),
             "forced": forced,
             "reason": force_reason.strip() if force_reason else None,
             "inputs": _input_batches(paths, build),
@@ -286,23 +294,36 @@ def audit_and_publish(
             _append_log(paths, entry)
             return PublishOutcome(False, run_id, None, False, None, results, blocking)
 
-        paths.versions.mkdir(parents=True, exist_ok=True)
-        existing = {p.stem for p in paths.versions.glob("*.duckdb")}
-        version = new_version(existing)
-        entry.update(version=version, status="published")
-        target = paths.versions / f"{version}.duckdb"
-        staging = paths.versions / f".{version}.duckdb.tmp"
-        try:
-            shutil.copyfile(build, staging)
-            _materialize_governance(staging, paths, [*read_publish_log(paths), entry])
-            os.replace(staging, target)
-        finally:
-            staging.unlink(missing_ok=True)
-        # A WAL left by someone who opened the published file read-write would be replayed
-        # onto the new file; published.duckdb is read-only by contract, so drop it.
-        Path(str(paths.published_db) + ".wal").unlink(missing_ok=True)
-        _atomic_copy(target, paths.published_db)
+        from quality.lake_writer import publish_snapshot
+
+        existing = {v.version for v in list_versions(paths)}
+        entry.update(version=new_version(existing), status="published")
+        previous = read_publish_log(paths)
+
+        def extra(snapshot_id: int) -> list[str]:
+            entry["snapshot_id"] = snapshot_id
+            return governance_tables(paths, [*previous, entry])
+
+        commit = {
+            "kind": "publish",
+            **{k: entry[k] for k in ("version", "run_id", "who", "forced", "reason")},
+            "checks_run": entry["checks_run"],
+            "failed_checks": entry["failed_checks"],
+        }
+        snapshot, written = publish_snapshot(paths, build, extra, commit)
+        entry["snapshot_id"] = snapshot
         _append_log(paths, entry)
+        from quality.versions import prune_after_publish
+
+        prune_after_publish(paths)
         return PublishOutcome(
-            True, run_id, version, forced, entry["reason"], results, blocking, target
+            True,
+            run_id,
+            entry["version"],
+            forced,
+            entry["reason"],
+            results,
+            blocking,
+            snapshot,
+            len(written),
         )

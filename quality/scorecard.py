@@ -243,7 +243,9 @@ def render(
 
 def write_scorecard(paths: Paths, db_path: Path | None = None) -> Path:
     """Write ``<reports>/scorecard.html`` from the history and the warehouse; returns its path."""
-    db = db_path or (paths.published_db if paths.published_db.exists() else paths.build_db)
+    # The build warehouse: after a publish it holds what was published; after a blocked one,
+    # the failing data the governance team needs to see.
+    db = db_path or paths.build_db
     docs_index = data_docs_dir(paths) / "index.html"
     paths.reports.mkdir(parents=True, exist_ok=True)
     history = read_history(paths)

@@ -53,14 +53,23 @@ class Paths:
         return self.warehouse / "build.duckdb"
 
     @property
-    def published_db(self) -> Path:
-        """The warehouse analysts read: always the last version that passed its audit."""
-        return self.warehouse / "published.duckdb"
+    def published_catalog(self) -> Path:
+        """The published lake's embedded catalog (DuckLake on SQLite): snapshots, tables, files.
+
+        Unused when ``YECAI_LAKE_CATALOG_URL`` puts the catalog in PostgreSQL; read it only
+        through ``yecai.published.connect``.
+        """
+        return self.warehouse / "published.sqlite"
 
     @property
-    def versions(self) -> Path:
-        """Every published version, kept as a snapshot that can be read again."""
-        return self.warehouse / "versions"
+    def published_data(self) -> Path:
+        """The published lake's Parquet data files (written by publish, never by hand)."""
+        return self.warehouse / "published_data"
+
+    @property
+    def publish_config(self) -> Path:
+        """``publish.yml``: the retention policy of published snapshots (optional)."""
+        return self.home / "publish.yml"
 
     # --- everything else --------------------------------------------------------------
     @property
@@ -93,8 +102,13 @@ class Paths:
             "raw_zone": str(self.raw),
             "quarantine": str(self.quarantine),
             "warehouse": str(self.build_db),
-            "published_warehouse": str(self.published_db),
-            "versions": str(self.versions),
+            # The published lake: its catalog (snapshots are the versions) and its data files.
+            # `yecai info` replaces the catalog with the PostgreSQL URL when one is configured.
+            "published_warehouse": str(self.published_catalog),
+            "published_catalog": str(self.published_catalog),
+            "published_data": str(self.published_data),
+            "versions": str(self.published_catalog),
+            "publish_config": str(self.publish_config),
             "reports": str(self.reports),
             "dagster_home": str(self.dagster_home),
             "demo": str(self.demo),

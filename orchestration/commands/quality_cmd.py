@@ -139,7 +139,10 @@ def register(app: typer.Typer) -> None:
             color = "bold red"
         console.print(f"[{color}]{escape(outcome.message())}[/]")
         if outcome.published:
-            console.print(f"published: {paths.published_db}  (version file {outcome.version_file})")
+            console.print(
+                f'published snapshot {outcome.snapshot_id}: yecai sql -c "select …" reads it '
+                f"(earlier ones: yecai info --versions, --as-of)"
+            )
         else:
             console.print(
                 "fix the failing checks and rebuild, or publish anyway with "

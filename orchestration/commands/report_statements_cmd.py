@@ -8,7 +8,8 @@ import typer
 from rich.console import Console
 
 from orchestration.finance_reports.statements_export import export_statements
-from orchestration.finance_reports.warehouse import Warehouse, connect_read_only
+from orchestration.finance_reports.warehouse import AS_OF_OPTION, Warehouse, connect_read_only
+from yecai.published import current_snapshot
 from yecai.settings import get_paths
 
 
@@ -29,14 +30,22 @@ def register(app: typer.Typer) -> None:
                 help="Read the published warehouse (default) or the unpublished build.",
             ),
         ] = Warehouse.published,
+        as_of: str | None = AS_OF_OPTION,
     ) -> None:
         """Write the balance sheet, income statement and cash flow statement (资产负债表、利润表、
-        现金流量表) to an XLSX workbook and CSV files under the reports folder."""
+        现金流量表) to an XLSX workbook and CSV files under the reports folder.
+
+        With --as-of, the statements as published then, under reports/as_of_<snapshot>/."""
         console = Console()
+        reports = get_paths().reports
         with console.status(f"reading the statements of {entity} for {period}…"):
-            con = connect_read_only(warehouse)
+            con = connect_read_only(warehouse, as_of)
             try:
-                result = export_statements(con, entity, period, get_paths().reports)
+                if as_of:
+                    snapshot = current_snapshot(con)
+                    console.print(f"as of {as_of}: published snapshot {snapshot}")
+                    reports = reports / f"as_of_{snapshot}"
+                result = export_statements(con, entity, period, reports)
             finally:
                 con.close()
         console.print(f"[green]wrote[/] {result.xlsx}")

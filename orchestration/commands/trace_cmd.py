@@ -10,7 +10,12 @@ from rich.console import Console
 from orchestration.finance_reports import drilldown_sql as q
 from orchestration.finance_reports.statement_layout import parse_period
 from orchestration.finance_reports.trace_render import print_table, run_query
-from orchestration.finance_reports.warehouse import Warehouse, connect_read_only, require_relation
+from orchestration.finance_reports.warehouse import (
+    AS_OF_OPTION,
+    Warehouse,
+    connect_read_only,
+    require_relation,
+)
 from yecai.errors import YecaiError
 
 DOCUMENT_COLUMNS = ("source_document_type", "source_document_id")
@@ -52,6 +57,7 @@ def register(app: typer.Typer) -> None:
                 help="Read the published warehouse (default) or the unpublished build.",
             ),
         ] = Warehouse.published,
+        as_of: str | None = AS_OF_OPTION,
     ) -> None:
         """Trace a statement line, an account or a voucher to its journal lines and documents.
 
@@ -76,7 +82,7 @@ def register(app: typer.Typer) -> None:
         if period:
             parse_period(period)
         console = Console()
-        con = connect_read_only(warehouse)
+        con = connect_read_only(warehouse, as_of)
         try:
             for relation in (
                 "gl_lines",

@@ -23,7 +23,8 @@ def publish_metadata(outcome: Any) -> dict[str, Any]:
         "forced": bool(getattr(outcome, "forced", False)),
         "checks_run": len(getattr(outcome, "results", []) or []),
         "blocking_failures": len(failures),
-        "version_file": str(getattr(outcome, "version_file", None) or ""),
+        "snapshot_id": int(getattr(outcome, "snapshot_id", None) or 0),
+        "relations_written": int(getattr(outcome, "relations_written", 0) or 0),
     }
 
 
@@ -49,9 +50,9 @@ def build_publish_asset(upstream: Sequence[dg.AssetKey]) -> dg.AssetsDefinition:
         kinds={"duckdb"},
         pool=WAREHOUSE_POOL,
         retry_policy=WAREHOUSE_RETRY,
-        description="Audits build.duckdb and copies it to published.duckdb (with a versioned "
-        "snapshot) when every blocking check passed; analysts keep the last good version "
-        "otherwise.",
+        description="Audits build.duckdb and, when every blocking check passed, publishes what "
+        "changed as one snapshot of the published lakehouse (DuckLake); analysts keep the last "
+        "good snapshot otherwise.",
     )
     def published_warehouse(
         context: dg.AssetExecutionContext, yecai: YecaiHome, warehouse_writer: WarehouseWriter
@@ -66,7 +67,7 @@ def build_publish_asset(upstream: Sequence[dg.AssetKey]) -> dg.AssetsDefinition:
                     metadata={"what to do": exc.fix or ""},
                     allow_retries=False,
                 ) from exc
-        metadata = {"published_db": str(paths.published_db), **publish_metadata(outcome)}
+        metadata = {"published_catalog": str(paths.published_catalog), **publish_metadata(outcome)}
         if not metadata["published"]:
             # The audit found a blocking failure: analysts stay on the last good version, and
             # the run fails so the alert goes out. Retrying would audit the same data again.

@@ -13,6 +13,11 @@ import csv
 import dagster as dg
 import pytest
 
+from tests.e2e.orchestration.published_reads import (
+    an_earlier_snapshot_keeps_its_numbers,
+    analysts_read_the_published_data,
+    published_total,
+)
 from tests.orchestration.demo_helpers import demo_company, yecai
 from yecai.settings import DBT_PROJECT_DIR, get_paths
 
@@ -73,7 +78,7 @@ def test_first_run_builds_everything_then_only_what_new_rows_feed(demo_home):
     assert "yecai_pipeline succeeded" in done.stdout
 
     # Published: analysts have a warehouse, and the scorecard was written after the run.
-    assert paths.published_db.exists()
+    assert paths.published_catalog.exists()
     assert any(paths.reports.rglob("*")), "no report was written"
 
     from ingestion.catalog import list_entities
@@ -118,6 +123,9 @@ def test_first_run_builds_everything_then_only_what_new_rows_feed(demo_home):
     first_checks = _checks_run(instance, build_run.run_id)
     assert {dg.AssetCheckKey(k, "blocking_rules") for k in raw_keys} <= first_checks
     first_version = built[dg.AssetKey(["warehouse", "published"])].metadata["version"].value
+    first_snapshot = built[dg.AssetKey(["warehouse", "published"])].metadata["snapshot_id"].value
+    analysts_read_the_published_data(paths)
+    first_total = published_total(paths)
 
     # --- the company moves on a day; the next run is an increment ---------------------------
     advanced = yecai("demo", "advance", "--days", "1", timeout=600)
@@ -161,3 +169,4 @@ def test_first_run_builds_everything_then_only_what_new_rows_feed(demo_home):
     assert published is not None, "publish did not run after the increment"
     assert published.metadata["published"].value is True
     assert published.metadata["version"].value != first_version
+    an_earlier_snapshot_keeps_its_numbers(paths, first_snapshot, first_total)

@@ -31,7 +31,7 @@ def test_failed_blocking_check_keeps_publish_from_running(yecai_home, fixture_de
     assert "warehouse__published" not in started
     # The checks ran in the models' one check step, subset to the selected table.
     assert [s for s in started if s.startswith("quality_")] == ["quality_models"]
-    assert not paths.published_db.exists()
+    assert not paths.published_catalog.exists()
 
     instance = get_instance(paths)
     assert instance.get_latest_materialization_event(published) is None

@@ -1,21 +1,21 @@
 """Write–audit–publish through the real ``yecai`` CLI on hand-made warehouses.
 
-A failed blocking check must leave published.duckdb byte-identical and exit non-zero
-naming the check, and the scorecard must list it; --force needs --reason and is recorded; every version reads back.
+A failed blocking check must leave the published lake on its last snapshot and exit non-zero
+naming the check, and the scorecard must list it; --force needs --reason and is recorded;
+every version reads back, as of its snapshot.
 """
 
-import hashlib
 import os
 import subprocess
 import sys
 
-import duckdb
 import pytest
 import quality_fixtures as qf
 
-from quality.publish import audit_and_publish, list_versions, read_publish_log, version_path
+from quality.publish import audit_and_publish, list_versions, read_publish_log
 from quality.runner import run_layer
 from yecai.errors import YecaiError
+from yecai.published import connect
 from yecai.settings import Paths
 
 pytestmark = pytest.mark.integration
@@ -32,16 +32,16 @@ def _yecai(home, *args):
     )
 
 
-def _sha(path):
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _count(db, sql):
-    con = duckdb.connect(str(db), read_only=True)
+def _query(paths, sql, as_of=None):
+    con = connect(paths, as_of)
     try:
         return con.execute(sql).fetchall()
     finally:
         con.close()
+
+
+def _snapshots(paths):
+    return [v.snapshot_id for v in list_versions(paths)]
 
 
 def test_write_audit_publish_end_to_end(tmp_path, monkeypatch):
@@ -53,20 +53,18 @@ def test_write_audit_publish_end_to_end(tmp_path, monkeypatch):
     # 1. a clean build publishes (library call, as Dagster would make it)
     first = audit_and_publish(paths, run_id="run-1")
     assert first.published and not first.forced and first.blocking_failures == []
-    assert paths.published_db.exists()
+    assert paths.published_catalog.exists()
     v1 = first.version
-    assert _count(paths.published_db, "select count(*) from finance.gl_lines") == [(8,)]
-    log = _count(
-        paths.published_db, "select version, who, forced, inputs from governance.publish_log"
+    assert _query(paths, "select count(*) from finance.gl_lines") == [(8,)]
+    log = _query(
+        paths, "select version, who, forced, inputs, snapshot_id from governance.publish_log"
     )
-    assert log == [(v1, "auditor-test", False, ["b1", "b2"])]
-    hist = _count(
-        paths.published_db, "select count(*) from governance.quality_results where run_id = 'run-1'"
-    )
+    assert log == [(v1, "auditor-test", False, ["b1", "b2"], first.snapshot_id)]
+    hist = _query(paths, "select count(*) from governance.quality_results where run_id = 'run-1'")
     assert hist[0][0] == len(first.results)
-    before = _sha(paths.published_db)
+    before = _snapshots(paths)
 
-    # 2. an unbalanced voucher blocks: exit 1, the check is named, published file untouched
+    # 2. an unbalanced voucher blocks: exit 1, the check is named, no new snapshot
     qf.execute(
         paths.build_db,
         "insert into finance.gl_lines values ('V9','E1','2024-02','1001',9.99,0,'erp','DOC9','b1',false)",
@@ -74,7 +72,8 @@ def test_write_audit_publish_end_to_end(tmp_path, monkeypatch):
     blocked = _yecai(tmp_path, "publish")
     assert blocked.returncode == 1, blocked.stdout + blocked.stderr
     assert "voucher_balanced" in blocked.stdout and "V9" in blocked.stdout
-    assert _sha(paths.published_db) == before
+    assert _snapshots(paths) == before
+    assert _query(paths, "select count(*) from finance.gl_lines") == [(8,)]
     assert [v.version for v in list_versions(paths)] == [v1]
     assert read_publish_log(paths)[-1]["status"] == "blocked"
     assert "finance.gl_lines/voucher_balanced" in read_publish_log(paths)[-1]["failed_checks"]
@@ -84,12 +83,12 @@ def test_write_audit_publish_end_to_end(tmp_path, monkeypatch):
     html = (paths.reports / "scorecard.html").read_text(encoding="utf-8")
     failing = html.split('id="failing"')[1].split("</section>")[0]
     assert "voucher_balanced" in failing and "V9" in failing
-    assert _sha(paths.published_db) == before
+    assert _snapshots(paths) == before
 
     # 3. --force without a reason is refused (exit 2, says what to do), nothing changes
     no_reason = _yecai(tmp_path, "publish", "--force")
     assert no_reason.returncode == 2 and "--reason" in no_reason.stderr
-    assert _sha(paths.published_db) == before
+    assert _snapshots(paths) == before
 
     # 4. --force with a reason publishes and records who and why
     forced = _yecai(tmp_path, "publish", "--force", "--reason", "CFO sign-off, fix in May")
@@ -98,19 +97,19 @@ def test_write_audit_publish_end_to_end(tmp_path, monkeypatch):
     assert len(versions) == 2
     v2 = versions[-1]
     assert (v2.forced, v2.reason, v2.who) == (True, "CFO sign-off, fix in May", "auditor-test")
-    assert _count(paths.published_db, "select count(*) from finance.gl_lines") == [(9,)]
-    assert _count(
-        paths.published_db,
-        f"select forced, reason from governance.publish_log where version = '{v2.version}'",
+    assert _query(paths, "select count(*) from finance.gl_lines") == [(9,)]
+    assert _query(
+        paths, f"select forced, reason from governance.publish_log where version = '{v2.version}'"
     ) == [(True, "CFO sign-off, fix in May")]
 
-    # 5. each version can be read again, as of its publish
-    assert _count(version_path(paths, v1), "select count(*) from finance.gl_lines") == [(8,)]
-    assert _count(version_path(paths, "latest"), "select count(*) from finance.gl_lines") == [(9,)]
+    # 5. each version can be read again, as of its snapshot, its version or its time
+    for as_of in (str(first.snapshot_id), v1, versions[0].published_at):
+        assert _query(paths, "select count(*) from finance.gl_lines", as_of) == [(8,)]
+    assert _query(paths, "select count(*) from finance.gl_lines", "latest") == [(9,)]
     with pytest.raises(YecaiError, match="no published version"):
-        version_path(paths, "v1999")
+        connect(paths, "v19990101T000000000000Z")
 
-    # 6. yecai info --versions lists both
+    # 6. yecai info --versions lists both, with who and whether forced
     info = _yecai(tmp_path, "info", "--versions", "--json")
     assert info.returncode == 0
     assert v1 in info.stdout and v2.version in info.stdout
@@ -165,7 +164,7 @@ def test_publish_in_a_run_reuses_that_runs_check_results(tmp_path, monkeypatch):
         "finance.gl_lines/voucher_balanced",
         "finance.trial_balance/movement_matches_gl",
     }
-    assert not paths.published_db.exists()
+    assert not paths.published_catalog.exists()
     # Nothing was validated again: no new history file for the run.
     assert _history_files(paths, "run-dagster") == files_before
     assert len(outcome.results) == sum(len(rs) for rs in checked.values())

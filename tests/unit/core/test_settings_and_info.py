@@ -14,7 +14,16 @@ from yecai.settings import get_paths
 
 pytestmark = pytest.mark.unit
 
-PUBLIC_KEYS = {"home", "raw_zone", "warehouse", "published_warehouse", "reports"}
+PUBLIC_KEYS = {
+    "home",
+    "raw_zone",
+    "warehouse",
+    "published_warehouse",
+    "published_catalog",
+    "published_data",
+    "versions",
+    "reports",
+}
 
 
 def test_yecai_home_moves_every_path(tmp_path, monkeypatch):
@@ -40,6 +49,18 @@ def test_info_json_prints_the_public_keys(tmp_path, monkeypatch):
     assert data.keys() >= PUBLIC_KEYS
     assert data["published_warehouse"] != data["warehouse"]
     assert data["raw_zone"].startswith(str(tmp_path))
+
+
+def test_info_json_names_a_postgresql_catalog_without_its_password(tmp_path, monkeypatch):
+    monkeypatch.setenv("YECAI_HOME", str(tmp_path))
+    monkeypatch.setenv("YECAI_LAKE_CATALOG_URL", "postgresql://lake:s3cret@db.example:5432/lake")
+    result = CliRunner().invoke(app, ["info", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["published_catalog"] == "postgresql://lake:***@db.example:5432/lake"
+    assert data["published_warehouse"] == data["published_catalog"]
+    assert "s3cret" not in result.output
+    assert data["published_data"].startswith(str(tmp_path))
 
 
 def test_every_command_has_help_text():

@@ -1,0 +1,238 @@
+"""Write the published lake: one DuckLake transaction per publish, one snapshot.
+
+``publish_snapshot`` attaches the lake and the audited build warehouse, fingerprints every
+published relation (``quality.published_relations``), and in ONE transaction writes what
+changed: a new or reshaped relation whole, a changed relation by row group (fiscal period),
+descriptions where they changed; relations gone from the build are dropped. The fingerprints
+ride on the snapshot itself (``commit_extra_info``), so the next publish compares against
+exactly what was committed. Until COMMIT nothing is visible: a reader sees the previous
+snapshot or this one, and a publish killed at any point (SIGKILL included) leaves the last
+snapshot as it was — its Parquet files written so far are orphans that ``yecai prune``
+deletes. Atomicity rests on the catalog's transaction, never on cleanup code running.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from quality.published_relations import (
+    LAKE_OWNED,
+    PUBLISHED_SCHEMAS,
+    Change,
+    Fingerprint,
+    Relation,
+    fingerprint,
+    group_condition,
+    ident,
+    literal,
+    plan_change,
+    read_relations,
+)
+from yecai.errors import YecaiError
+from yecai.published import (
+    LAKE_ALIAS,
+    attach_sql,
+    lake_location,
+    load_extensions,
+    read_snapshots,
+    sql_str,
+)
+from yecai.settings import Paths
+
+BUILD_ALIAS = "build"
+MADE_ALIAS = "yecai_made"
+MEMORY_LIMIT = "2GB"
+
+
+@contextmanager
+def lake_writer(paths: Paths) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection with the lake attached read-write (created on first use)."""
+    location = lake_location(paths)
+    if location.kind == "sqlite":
+        paths.warehouse.mkdir(parents=True, exist_ok=True)
+    location.data_path.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("set TimeZone = 'UTC'")
+        con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
+        con.execute("set threads = 2")
+        spill = paths.warehouse / ".publish_spill"
+        spill.mkdir(parents=True, exist_ok=True)
+        con.execute(f"set temp_directory = {sql_str(str(spill))}")
+        load_extensions(con, location)
+        try:
+            con.execute(attach_sql(location, read_only=False, create=True))
+        except duckdb.Error as exc:
+            raise YecaiError(
+                f"cannot open the published lake {location.display()} for writing: {exc}",
+                "check that the catalog is reachable (PostgreSQL: the database exists and "
+                "the URL's role may create tables in it)",
+            ) from exc
+        yield con
+    finally:
+        con.close()
+
+
+@dataclass(frozen=True)
+class WrittenRelation:
+    key: str
+    change: Change
+
+
+def previous_fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, Fingerprint]:
+    """The fingerprints recorded on the latest publish snapshot ({} before the first)."""
+    for snap in reversed(read_snapshots(con)):
+        if snap.kind == "publish":
+            raw = snap.info.get("fingerprints") or {}
+            return {key: fp for key, value in raw.items() if (fp := Fingerprint.from_json(value))}
+    return {}
+
+
+def lake_relations(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """``schema.name`` of every table in the lake's published schemas."""
+    rows = con.execute(
+        "select schema_name, table_name from duckdb_tables() where database_name = ?",
+        [LAKE_ALIAS],
+    ).fetchall()
+    return {f"{s}.{t}" for s, t in rows if s in PUBLISHED_SCHEMAS}
+
+
+def _write_comments(con: duckdb.DuckDBPyConnection, rel: Relation) -> None:
+    target = f"{LAKE_ALIAS}.{rel.target}"
+    con.execute(f"comment on table {target} is {literal(rel.comment) if rel.comment else 'null'}")
+    for column, text in rel.column_comments:
+        value = literal(text) if text else "null"
+        con.execute(f"comment on column {target}.{ident(column)} is {value}")
+
+
+def _create(con: duckdb.DuckDBPyConnection, rel: Relation) -> None:
+    """The whole relation, as a new table (partitioned by period when it has one)."""
+    target = f"{LAKE_ALIAS}.{rel.target}"
+    con.execute(f"create schema if not exists {LAKE_ALIAS}.{ident(rel.schema)}")
+    con.execute(f"drop table if exists {target}")
+    con.execute(f"create table {target} as {rel.select_sql()} limit 0")
+    if rel.period_column:
+        con.execute(f"alter table {target} set partitioned by ({ident(rel.period_column)})")
+    con.execute(f"insert into {target} by name {rel.select_sql()}")
+
+
+def _replace_groups(con: duckdb.DuckDBPyConnection, rel: Relation, change: Change) -> None:
+    """Bring the changed row groups to the build's rows by writing only the rows that differ.
+
+    H = hashes of rows in the lake but not the build, and in the build but not the lake
+    (multiset difference). Every lake row whose hash is in H is deleted and every build row
+    whose hash is in H inserted: the group ends up equal to the build (duplicates and hash
+    collisions included), and a day's new records cost a small file and a delete file, not a
+    copy of the table.
+    """
+    target = f"{LAKE_ALIAS}.{rel.target}"
+    if change.delete_groups:
+        con.execute(f"delete from {target} where {group_condition(rel, change.delete_groups)}")
+    if not change.replace_groups:
+        return
+    where = group_condition(rel, change.replace_groups)
+    new = f"select * from ({rel.select_sql()}) where {where}"
+    old = f"select * from {target} where {where}"
+    con.execute(
+        "create or replace temp table _yecai_changed as select distinct h from ("
+        f"select hash(o) as h from ({old} except all {new}) as o "
+        f"union all select hash(n) from ({new} except all {old}) as n)"
+    )
+    con.execute(
+        f"delete from {target} as t where ({where}) and hash(t) in (select h from _yecai_changed)"
+    )
+    con.execute(
+        f"insert into {target} by name select * from ({new}) as n "
+        "where hash(n) in (select h from _yecai_changed)"
+    )
+
+
+def write_relation(con: duckdb.DuckDBPyConnection, rel: Relation, change: Change) -> None:
+    """Apply one relation's change inside the publish transaction."""
+    if change.action == "create":
+        _create(con, rel)
+    elif change.action == "groups":
+        _replace_groups(con, rel, change)
+    if change.comments:
+        _write_comments(con, rel)
+
+
+def publish_snapshot(
+    paths: Paths,
+    build_db: Path,
+    extra: Callable[[int], list[str]],
+    commit: dict,
+    progress=None,
+) -> tuple[int, list[WrittenRelation]]:
+    """Publish ``build_db`` plus the relations yecai makes itself as one snapshot carrying
+    ``commit`` (who/why) and the fingerprints.
+
+    ``extra(next_snapshot_id)`` returns SQL statements that create those relations in the
+    in-memory database ``yecai_made`` (e.g. ``yecai_made.governance.publish_log``); they win
+    over a build relation of the same name. The caller holds the publish lock, so the next
+    snapshot id is known.
+
+    Returns the new snapshot id and what was written per relation.
+    """
+    say = progress or (lambda _msg: None)
+    with lake_writer(paths) as con:
+        con.execute(f"attach {sql_str(str(build_db))} as {BUILD_ALIAS} (read_only)")
+        relations = read_relations(con, BUILD_ALIAS)
+        upcoming = (
+            int(con.execute(f"select id from {LAKE_ALIAS}.current_snapshot()").fetchone()[0]) + 1
+        )
+        con.execute(f"attach ':memory:' as {MADE_ALIAS}")
+        for statement in extra(upcoming):
+            con.execute(statement)
+        made = read_relations(con, MADE_ALIAS)
+        relations = [r for r in relations if r.key not in {m.key for m in made}] + made
+        say(f"fingerprinting {len(relations)} relations")
+        old = previous_fingerprints(con)
+        present = lake_relations(con)
+        fingerprints: dict[str, Fingerprint] = {}
+        plan: list[tuple[Relation, Change]] = []
+        for rel in relations:
+            fp = fingerprint(con, rel)
+            fingerprints[rel.key] = fp
+            plan.append((rel, plan_change(old.get(rel.key), fp, rel.key in present)))
+        dropped = sorted(present - {r.key for r in relations} - LAKE_OWNED)
+        written = [WrittenRelation(rel.key, ch) for rel, ch in plan if ch.action != "none"]
+        say(f"writing {len(written)} changed relations, dropping {len(dropped)}")
+        info = {**commit, "fingerprints": {k: v.to_json() for k, v in fingerprints.items()}}
+        con.execute("begin")
+        try:
+            for rel, change in plan:
+                write_relation(con, rel, change)
+            for key in dropped:
+                schema, name = key.split(".", 1)
+                con.execute(f"drop table {LAKE_ALIAS}.{ident(schema)}.{ident(name)}")
+            con.execute(
+                f"call {LAKE_ALIAS}.set_commit_message(?, ?, extra_info => ?)",
+                [commit.get("who") or "unknown", commit_message(commit), json.dumps(info)],
+            )
+            con.execute("commit")
+        except BaseException:
+            with suppress(duckdb.Error):
+                con.execute("rollback")
+            raise
+        snapshot = con.execute(f"select id from {LAKE_ALIAS}.current_snapshot()").fetchone()[0]
+        return int(snapshot), written
+
+
+def commit_message(commit: dict) -> str:
+    """The snapshot's one-line message (pure)."""
+    kind = commit.get("kind", "publish")
+    if kind == "publish":
+        text = f"publish {commit.get('version')}"
+        if commit.get("forced"):
+            text += f" FORCED: {commit.get('reason')}"
+        return text
+    if kind == "close":
+        return f"close {commit.get('period')} = snapshot {commit.get('snapshot_id')}"
+    return kind
