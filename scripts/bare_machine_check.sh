@@ -23,3 +23,12 @@ echo "==> bare machine: make demo with PATH=$bare_path, YECAI_HOME=$home"
 start=$(date +%s)
 env -u VIRTUAL_ENV PATH="$bare_path" YECAI_HOME="$home" make demo
 echo "==> bare machine: make demo passed in $(( $(date +%s) - start )) s"
+
+# README's next step for an analyst: drill a statement line down on the published data, defaults only.
+echo "==> bare machine: yecai trace --entity E01 --period 2025-06 --line BS01 on what make demo published"
+trace_out=$(env -u VIRTUAL_ENV PATH="$bare_path" YECAI_HOME="$home" python3 -m uv run yecai trace --entity E01 --period 2025-06 --line BS01)
+echo "$trace_out" | head -40
+if ! grep -q "BS01" <<< "$trace_out"; then
+  echo "bare-machine check: yecai trace printed no drill-down for BS01" >&2
+  exit 1
+fi
