@@ -44,13 +44,16 @@ def test_sql_check_must_read_its_batch():
 
 
 def test_expectation_meta_carries_the_tags():
-    e = to_expectation(_check(args={"sql": "select 1 from {batch}"}))
+    e = to_expectation(_check(args={"sql": "select 1 from {batch}"}), ("id",), ("national_id",))
     assert e.meta == {
         "check": "c",
         "dimension": "accuracy",
         "domain": "finance",
         "owner": "finance",
         "severity": "blocking",
+        # what the validation-results store redacts with (quality.gx_redacting_store)
+        "key_columns": ["id"],
+        "redact_columns": ["national_id"],
     }
 
 
