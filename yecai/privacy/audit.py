@@ -18,7 +18,6 @@ import json
 import os
 import socket
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -70,9 +69,7 @@ def _last_entry(path: Path) -> dict[str, Any] | None:
     return json.loads(lines[-1]) if lines else None
 
 
-def record(
-    paths: Paths, action: str, reason: str | None = None, **details: Any
-) -> dict[str, Any]:
+def record(paths: Paths, action: str, reason: str | None = None, **details: Any) -> dict[str, Any]:
     """Append one entry and return it. ``force_publish`` and ``erase`` need a ``reason``."""
     if action not in ACTIONS:
         raise YecaiError(f"unknown audit action {action!r}", f"use one of: {', '.join(ACTIONS)}")
@@ -128,7 +125,9 @@ def verify(entries: Iterable[dict[str, Any]]) -> list[str]:
     for entry in entries:
         n = entry.get("seq")
         if entry.get("prev") != prev:
-            problems.append(f"entry {n}: does not follow the entry before it (removed or reordered)")
+            problems.append(
+                f"entry {n}: does not follow the entry before it (removed or reordered)"
+            )
         if entry.get("hash") != entry_hash(entry):
             problems.append(f"entry {n}: its content does not match its hash (edited)")
         if n != seq + 1:
