@@ -49,9 +49,9 @@ def main() -> None:
         app()
     except (YecaiError, DemoError) as exc:
         # an error may quote data (a value, a file name): print it as text, never as markup
-        err.print(f"[bold red]error:[/] {escape(exc.what)}")
+        err.print(f"[bold red]error:[/] {escape(exc.what)}", highlight=False)
         if exc.fix:
-            err.print(f"[yellow]what to do:[/] {escape(exc.fix)}")
+            err.print(f"[yellow]what to do:[/] {escape(exc.fix)}", highlight=False)
         sys.exit(2)
 
 

@@ -47,6 +47,6 @@ def print_table(console: Console, title: str, columns: list[str], rows: list[tup
     for row in rows:
         table.add_row(*(_cell(v) for v in row))
     if not rows:
-        console.print(f"[bold]{escape(title)}[/]: [yellow]nothing found[/]")
+        console.print(f"[bold]{escape(title)}[/]: [yellow]nothing found[/]", highlight=False)
         return
     console.print(table)

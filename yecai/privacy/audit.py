@@ -154,8 +154,8 @@ def write_table(con, entries: Iterable[dict[str, Any]], table: str = "governance
     if schema:
         con.execute(f"create schema if not exists {schema}")
     con.execute(
-        f"create or replace table {table} (seq bigint, at timestamptz, action varchar, "
-        "uid bigint, user varchar, host varchar, pid bigint, reason varchar, details json, "
+        f'create or replace table {table} (seq bigint, "at" timestamptz, action varchar, '
+        '"uid" bigint, "user" varchar, host varchar, pid bigint, reason varchar, details json, '
         "prev varchar, hash varchar)"
     )
     if data:
