@@ -6,7 +6,6 @@ the code under test; masks and drops are written out by hand.
 
 import hashlib
 import hmac
-from datetime import date
 from decimal import Decimal
 
 import duckdb
