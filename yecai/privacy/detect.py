@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from yecai.privacy.vocabulary import class_by_column_name
 
@@ -24,13 +25,11 @@ NATIONAL_ID_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
 NATIONAL_ID_CHECK = "10X98765432"
 
 _NATIONAL_ID = re.compile(r"[1-9]\d{5}(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])\d{3}[\dXx]")
-_DIGITS_SEPARATED = re.compile(r"\d[\d \-]{10,30}\d")
 _MOBILE_CN = re.compile(r"(\+?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}")
 _LANDLINE_CN = re.compile(r"(\+?86[\s-]?)?\(?0\d{2,3}\)?[\s-]?\d{7,8}")
 _PHONE_SG = re.compile(r"\+65[\s-]?[689]\d{3}[\s-]?\d{4}")
-_PHONE_GENERIC = re.compile(
-    r"\+?\d{1,3}[\s.-]?\(?\d{2,4}\)?[\s.-]?\d{3,4}[\s.-]?\d{3,4}(\s*(x|ext\.?)\s*\d+)?"
-)
+# other countries: only with their +country code, so a rate or an amount never looks like one
+_PHONE_GENERIC = re.compile(r"\+\d{1,3}[\s-]?\(?\d{1,4}\)?([\s-]?\d{2,4}){2,4}")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 _ADDRESS_ZH = re.compile(r".*(省|市|区|县|镇|乡|自治州).*(路|街|道|巷|弄|号|村|大厦|室).*")
 _ADDRESS_EN = re.compile(
@@ -114,9 +113,7 @@ def looks_like_phone(value: str) -> bool:
     v = value.strip()
     if looks_like_national_id(v) or looks_like_bank_card(v):
         return False
-    return any(p.fullmatch(v) for p in (_MOBILE_CN, _LANDLINE_CN, _PHONE_SG)) or bool(
-        _PHONE_GENERIC.fullmatch(v) and sum(c.isdigit() for c in v) >= 8 and not v.isdigit()
-    )
+    return any(p.fullmatch(v) for p in (_MOBILE_CN, _LANDLINE_CN, _PHONE_SG, _PHONE_GENERIC))
 
 
 def looks_like_email(value: str) -> bool:
@@ -170,7 +167,12 @@ class Suggestion:
 
 
 def _share(values: Sequence[object], test) -> float:
-    texts = [str(v) for v in values if v is not None and str(v).strip()]
+    # amounts and rates (Decimal, float) are never identifiers, whatever their digits
+    texts = [
+        str(v)
+        for v in values
+        if v is not None and not isinstance(v, (Decimal, float)) and str(v).strip()
+    ]
     if not texts:
         return 0.0
     return sum(1 for t in texts if test(t)) / len(texts)
