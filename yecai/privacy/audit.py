@@ -99,6 +99,15 @@ def record(paths: Paths, action: str, reason: str | None = None, **details: Any)
     return entry
 
 
+def record_publish(
+    paths: Paths, version: str, run_id: str | None = None, force_reason: str | None = None
+) -> dict[str, Any]:
+    """What publish records for every version it writes: the one call quality/publish makes
+    (``publish`` normally, ``force_publish`` with the reason when blocking checks failed)."""
+    action = "force_publish" if force_reason else "publish"
+    return record(paths, action, force_reason, version=version, run_id=run_id)
+
+
 def read(paths: Paths) -> list[dict[str, Any]]:
     """Every entry, oldest first."""
     path = audit_path(paths)

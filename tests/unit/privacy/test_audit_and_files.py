@@ -29,6 +29,17 @@ def test_entries_carry_the_os_identity_not_user(tmp_path, monkeypatch):
     assert stat.S_IMODE(audit.audit_path(paths).stat().st_mode) == 0o600
 
 
+def test_publish_records_forced_and_normal_versions(tmp_path):
+    paths = Paths(home=tmp_path)
+    audit.record_publish(paths, "v1", run_id="r1")
+    audit.record_publish(paths, "v2", run_id="r2", force_reason="close 2025-06: FX table late")
+    got = [(e["action"], e["reason"], e["details"]["version"]) for e in audit.read(paths)]
+    assert got == [
+        ("publish", None, "v1"),
+        ("force_publish", "close 2025-06: FX table late", "v2"),
+    ]
+
+
 def test_forcing_and_erasing_need_a_reason(tmp_path):
     paths = Paths(home=tmp_path)
     with pytest.raises(YecaiError, match="needs a reason"):
