@@ -17,6 +17,7 @@ from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
+from yecai.errors import YecaiError
 from yecai.privacy.classification import (
     RelationTags,
     effective_classes,
@@ -99,10 +100,16 @@ def redact_gx_result(
 
 # --- which columns of an asset are sensitive ------------------------------------------
 def _contract_roots(paths: Paths) -> dict[str, Path]:
-    """Source -> its contracts folder, from the active configuration."""
+    """Source -> its contracts folder, from the active configuration (the built-in contracts
+    when the configuration cannot be read: the name rule still protects, and ingestion
+    reports the configuration's error where it belongs)."""
     from ingestion.config import load_config
+    from ingestion.contract import CONTRACTS_DIR
 
-    return {name: cfg.contracts_root for name, cfg in load_config(paths).items()}
+    try:
+        return {name: cfg.contracts_root for name, cfg in load_config(paths).items()}
+    except YecaiError:
+        return {p.name: CONTRACTS_DIR for p in CONTRACTS_DIR.iterdir() if p.is_dir()}
 
 
 class SensitiveColumns:

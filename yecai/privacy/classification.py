@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -30,6 +31,20 @@ from yecai.privacy.detect import suggest
 from yecai.privacy.vocabulary import NOT_SENSITIVE, check_tag, class_by_column_name
 
 TAG_KEY = "classification"
+# libyaml when present: a project's model YAML is read on every quality run
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml(path: Path) -> dict:
+    """A YAML file's mapping, parsed once per version of the file (path, size, mtime)."""
+    st = path.stat()
+    return _parsed(str(path), st.st_size, st.st_mtime_ns)
+
+
+@lru_cache(maxsize=1024)
+def _parsed(path: str, size: int, mtime_ns: int) -> dict:
+    with open(path, encoding="utf-8") as fh:
+        return yaml.load(fh, Loader=_LOADER) or {}  # noqa: S506 (a safe loader)
 
 
 @dataclass(frozen=True)
@@ -47,7 +62,7 @@ class RelationTags:
 def read_contract_tags(path: Path, relation: str | None = None) -> RelationTags:
     """Tags of one contract file (``<root>/<source>/<entity>.yml``)."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path)
     except (OSError, yaml.YAMLError) as exc:
         raise YecaiError(f"cannot read contract {path}: {exc}", "fix the contract file") from exc
     columns: list[str] = []
@@ -90,7 +105,7 @@ def read_model_yaml_tags(models_dir: Path) -> dict[str, RelationTags]:
     out: dict[str, RelationTags] = {}
     for path in sorted(Path(models_dir).rglob("*.yml")):
         try:
-            doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            doc = load_yaml(path)
         except (OSError, yaml.YAMLError) as exc:
             raise YecaiError(f"cannot read {path}: {exc}", "fix the YAML file") from exc
         for model in doc.get("models") or []:
