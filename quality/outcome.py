@@ -39,15 +39,15 @@ def from_gx(
     layer: str,
     sample: int,
     sensitive: Collection[str] = (),
-    keys: Collection[str] = (),
+    key_columns: Collection[str] = (),
 ) -> CheckResult:
-    """``sensitive`` columns never reach the result: failing rows keep ``keys`` (and the
-    values of unclassified columns, scrubbed); see ``quality.redaction``."""
+    """``sensitive`` columns never reach the result: failing rows keep ``key_columns`` (and
+    the values of unclassified columns, scrubbed); see ``quality.redaction``."""
     error = _exception_message(exception_info)
     error = redact_text(error) if error else None
     compound = list(check.args.get("columns", ())) if check.kind == "unique" else []
     columns = [check.column] if check.column else compound
-    result = redact_gx_result(result, columns, sensitive, keys)
+    result = redact_gx_result(result, columns, sensitive, key_columns)
     observed = result.get("observed_value")
     unexpected = result.get("unexpected_count")
     keys: list[dict[str, Any]] = []

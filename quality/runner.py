@@ -272,7 +272,7 @@ def _validate_asset(
                 layer=layer,
                 sample=sample,
                 sensitive=sensitive,
-                keys=keys,
+                key_columns=keys,
             )
         )
     return out

@@ -85,6 +85,30 @@ def test_gx_exception_is_a_failure_with_its_message():
     assert not r.success and r.error == "Binder Error: no x"
 
 
+def test_failing_rows_keep_keys_and_lose_sensitive_values_and_error_values():
+    r = from_gx(
+        _check(kind="in_set", column="national_id", args={"value_set": ["x"]}),
+        False,
+        {
+            "unexpected_count": 1,
+            "partial_unexpected_list": ["120101199903156726"],
+            "unexpected_index_list": [
+                {"employee_key": "hr:H00037", "national_id": "120101199903156726"}
+            ],
+        },
+        {"raised_exception": True, "exception_message": "Conversion of '13912345678' failed"},
+        run_id="r",
+        checked_at=NOW,
+        layer="canonical",
+        sample=5,
+        sensitive=("national_id",),
+        key_columns=("employee_key",),
+    )
+    assert r.failing_keys == [{"employee_key": "hr:H00037", "_redacted": "national_id"}]
+    assert r.error == "Conversion of '‹phone›' failed"
+    assert "120101199903156726" not in r.summary()
+
+
 def test_marts_checks_are_unique_and_all_tagged():
     checks = marts.checks(QualityParams())
     names = [(c.asset, c.name) for c in checks]
