@@ -158,7 +158,7 @@ def main() -> int:
     port = _free_port()
     env.update(YECAI_CRM_URL=f"http://127.0.0.1:{port}", YECAI_CRM_TOKEN="bench-token")
     crm = subprocess.Popen(
-        [str(BIN / "yecai"), "demo", "crm-serve", "--port", str(port), "--token", "bench-token"],
+        [str(BIN / "yecai"), "demo", "crm-serve", "--port", str(port)],  # token: env
         cwd=code,
         env={**env, "YECAI_HOME": str(via_dagster)},
         stdout=subprocess.DEVNULL,

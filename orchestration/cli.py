@@ -6,6 +6,7 @@ import sys
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from demo.errors import DemoError
 from orchestration.commands import (
@@ -20,6 +21,7 @@ from orchestration.commands import (
     trace_cmd,
 )
 from yecai.errors import YecaiError
+from yecai.privacy.files import set_private_umask
 
 app = typer.Typer(
     name="yecai",
@@ -44,13 +46,16 @@ app.add_typer(contract_cmd.app, name="contract")
 def main() -> None:
     """Entry point: runs the CLI and turns a user error (YecaiError, or the demo's DemoError)
     into a message and exit code 2, never a stack trace."""
+    # Everything this command and its children (dbt, dagster dev, the demo CRM) write is private.
+    set_private_umask()
     err = Console(stderr=True)
     try:
         app()
     except (YecaiError, DemoError) as exc:
-        err.print(f"[bold red]error:[/] {exc.what}")
+        # an error may quote data (a value, a file name): print it as text, never as markup
+        err.print(f"[bold red]error:[/] {escape(exc.what)}", highlight=False)
         if exc.fix:
-            err.print(f"[yellow]what to do:[/] {exc.fix}")
+            err.print(f"[yellow]what to do:[/] {escape(exc.fix)}", highlight=False)
         sys.exit(2)
 
 

@@ -34,9 +34,13 @@ from orchestration.defs.shared.resources import WarehouseWriter, YecaiHome
 from orchestration.defs.transform.assets import build_dbt_assets
 from orchestration.defs.transform.project import dbt_project, dbt_resource, load_manifest
 from orchestration.defs.transform.translator import YecaiDbtTranslator
+from yecai.privacy.files import set_private_umask
 from yecai.settings import DBT_PROJECT_DIR, Paths, get_paths
 
 DBT_PROJECT_ENV = "YECAI_DBT_PROJECT_DIR"
+
+# Run and step processes load this module: what they (and dbt, their child) write is private.
+set_private_umask()
 
 
 def _dbt_project_dir() -> Path:

@@ -123,12 +123,17 @@ def regex_sql(column: str, regex: str, keys: tuple[str, ...] = ()) -> str:
     )
 
 
-def to_expectation(check: Check, keys: tuple[str, ...] = ()) -> gx.expectations.Expectation:
+def to_expectation(
+    check: Check, keys: tuple[str, ...] = (), sensitive: tuple[str, ...] = ()
+) -> gx.expectations.Expectation:
     """The GX expectation for ``check``, with its tags in ``meta``.
 
-    ``keys`` name the failing rows of checks GX runs as SQL (regex).
+    ``keys`` name the failing rows of checks GX runs as SQL (regex). ``keys`` and the asset's
+    ``sensitive`` columns go into ``meta`` too: the validation-results store redacts with
+    them before anything is written (``gx_redacting_store``).
     """
-    common: dict[str, Any] = {"meta": check.meta, "description": check.description}
+    meta = {**check.meta, "key_columns": list(keys), "redact_columns": list(sensitive)}
+    common: dict[str, Any] = {"meta": meta, "description": check.description}
     a = check.args
     e = gx.expectations
     if check.kind == "not_null":

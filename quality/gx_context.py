@@ -21,6 +21,10 @@ from quality.gx_duckdb import enable_duckdb_persisted_connection
 from yecai.settings import Paths
 
 SITE_NAME = "yecai"
+REDACTING_STORE = {
+    "class_name": "RedactingValidationResultsStore",
+    "module_name": "quality.gx_redacting_store",
+}
 WAREHOUSE_DATASOURCE = "warehouse"
 LAKE_DATASOURCE = "lake"
 
@@ -59,6 +63,26 @@ def _configure(context, paths: Paths) -> None:
         )
     if "local_site" in (context.variables.data_docs_sites or {}):
         context.delete_data_docs_site("local_site")  # one site, where the reports live
+    _use_redacting_store(context)
+
+
+def _use_redacting_store(context) -> None:
+    """Validation results go through ``RedactingValidationResultsStore`` (no sensitive value
+    on disk). A context created before it existed has its stored results rewritten once."""
+    name = context.validation_results_store_name
+    config = dict(context.config.stores.get(name) or {})
+    if config.get("class_name") == REDACTING_STORE["class_name"]:
+        return
+    backend = config.get("store_backend") or {
+        "class_name": "TupleFilesystemStoreBackend",
+        "base_directory": "uncommitted/validations/",
+    }
+    store = context.add_store(name, {**REDACTING_STORE, "store_backend": backend})
+    for key in store.list_keys():
+        try:
+            store.set(key, store.get(key))  # serialise again, now redacted
+        except Exception as exc:  # an unreadable old result: say so, GX reports it too
+            logging.getLogger(__name__).warning("could not redact stored result %s: %s", key, exc)
 
 
 @contextmanager

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
 from quality.checks import Check
+from quality.redaction import redact_gx_result
 from quality.results import CheckResult, to_json
+from yecai.privacy.redact import redact_text
 
 
 def _exception_message(exception_info: Any) -> str | None:
@@ -35,8 +38,16 @@ def from_gx(
     checked_at: datetime,
     layer: str,
     sample: int,
+    sensitive: Collection[str] = (),
+    key_columns: Collection[str] = (),
 ) -> CheckResult:
+    """``sensitive`` columns never reach the result: failing rows keep ``key_columns`` (and
+    the values of unclassified columns, scrubbed); see ``quality.redaction``."""
     error = _exception_message(exception_info)
+    error = redact_text(error) if error else None
+    compound = list(check.args.get("columns", ())) if check.kind == "unique" else []
+    columns = [check.column] if check.column else compound
+    result = redact_gx_result(result, columns, sensitive, key_columns)
     observed = result.get("observed_value")
     unexpected = result.get("unexpected_count")
     keys: list[dict[str, Any]] = []

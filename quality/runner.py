@@ -30,8 +30,10 @@ from quality.gx_context import (
 )
 from quality.outcome import from_gx, not_run
 from quality.params import QualityParams, default_params
+from quality.redaction import SensitiveColumns
 from quality.results import CheckResult, append_history, new_run_id
 from quality.suites import LAYERS, parse_layer, plan
+from yecai.privacy.redact import redact_text
 from yecai.settings import Paths
 
 BATCH_DEFINITION = "whole_table"
@@ -196,6 +198,7 @@ def _run(
                 sources["lake"] = context.data_sources.add_or_update_sql(
                     LAKE_DATASOURCE, connection_string="duckdb:///:memory:"
                 )
+            classifier = SensitiveColumns(paths)
             try:
                 for asset in runnable:
                     results += _validate_asset(
@@ -204,6 +207,7 @@ def _run(
                         asset,
                         by_asset[asset.name],
                         _usable_keys(asset, catalog),
+                        classifier.for_asset(asset.name, catalog.columns(asset.name)),
                         rid,
                         checked_at,
                         str(layer),
@@ -225,6 +229,7 @@ def _validate_asset(
     asset: Asset,
     checks: list[Check],
     keys: list[str],
+    sensitive: tuple[str, ...],
     run_id: str,
     checked_at: datetime,
     layer: str,
@@ -235,7 +240,7 @@ def _validate_asset(
     suite_name = f"{layer}.{asset.name}"
     suite = gx.ExpectationSuite(name=suite_name)
     for c in checks:
-        suite.add_expectation(to_expectation(c, tuple(keys)))
+        suite.add_expectation(to_expectation(c, tuple(keys), sensitive))
     suite = context.suites.add_or_update(suite)
     validation = context.validation_definitions.add_or_update(
         gx.ValidationDefinition(name=suite_name, data=batch_definition, suite=suite)
@@ -246,7 +251,8 @@ def _validate_asset(
     try:
         run = validation.run(result_format=result_format, run_id=None)
     except Exception as exc:  # GX wraps SQL errors, but a broken asset query raises here
-        reason = f"GX could not read {asset.name}: {str(exc).strip().splitlines()[0]}"
+        first_line = str(exc).strip().splitlines()[0]
+        reason = f"GX could not read {asset.name}: {redact_text(first_line)}"
         return [
             not_run(c, reason, run_id=run_id, checked_at=checked_at, layer=layer) for c in checks
         ]
@@ -265,6 +271,8 @@ def _validate_asset(
                 checked_at=checked_at,
                 layer=layer,
                 sample=sample,
+                sensitive=sensitive,
+                key_columns=keys,
             )
         )
     return out

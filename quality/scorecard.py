@@ -162,15 +162,18 @@ def quarantine_counts(paths: Paths) -> list[tuple[str, str, str, int]]:
     con = duckdb.connect()
     try:
         # One row may carry several reasons ("a; b"); details such as "(row 52 kept)" are
-        # dropped so rows group by the kind of problem, not by row number.
+        # dropped so rows group by the kind of problem, not by row number, and a quoted
+        # value ("value '1990-13-45' is not a valid date") is dropped too: it may be personal.
         rows = con.execute(
             "with q as (select split_part(filename, '/', -4) as source, "
             "split_part(filename, '/', -3) as entity, "
             "unnest(string_split(coalesce(_reason, '(no reason)'), '; ')) as reason from "
             f"read_parquet({quote_literal(glob)}, filename = true, union_by_name = true, "
-            "hive_partitioning = false)) "
+            "hive_partitioning = false)), "
+            "kinds as (select source, entity, regexp_replace(reason, "
+            "'value ''.*'' is not', 'value … is not', 'g') as reason from q) "
             "select source, entity, trim(regexp_replace(reason, '\\s*\\([^)]*[0-9][^)]*\\)', '', 'g')) "
-            "as reason, count(*) from q group by all order by 4 desc, 1, 2, 3"
+            "as reason, count(*) from kinds group by all order by 4 desc, 1, 2, 3"
         ).fetchall()
     finally:
         con.close()

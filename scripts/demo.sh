@@ -2,6 +2,8 @@
 # `make demo`: generate the demo group company, serve its CRM, run the whole pipeline through
 # Dagster (the same job the daily schedule runs), and say where the results are.
 set -euo pipefail
+# Everything written under the home (the CRM log included) is readable by its owner only.
+umask 077
 cd "$(dirname "$0")/.."
 # UV may be a command of several words ("python3 -m uv" on a machine where uv is not on PATH).
 read -r -a UV <<< "${UV:-uv}"
@@ -16,7 +18,8 @@ echo "==> generating the demo group company (seed $SEED, scale $SCALE) into $YEC
 "${UV[@]}" run yecai demo generate --seed "$SEED" --scale "$SCALE"
 
 echo "==> starting the demo CRM API on $YECAI_CRM_URL"
-"${UV[@]}" run yecai demo crm-serve --port "$CRM_PORT" --token "$YECAI_CRM_TOKEN" > "$YECAI_HOME/crm-server.log" 2>&1 &
+# The token comes from the exported YECAI_CRM_TOKEN: on the command line `ps` would show it.
+"${UV[@]}" run yecai demo crm-serve --port "$CRM_PORT" > "$YECAI_HOME/crm-server.log" 2>&1 &
 crm_pid=$!
 trap 'kill $crm_pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 50); do

@@ -66,7 +66,8 @@ def serve_demo_crm(env: dict, token: str) -> Iterator[None]:
     port = free_port()
     env.update(YECAI_CRM_URL=f"http://127.0.0.1:{port}", YECAI_CRM_TOKEN=token)
     crm = subprocess.Popen(
-        [str(YECAI), "demo", "crm-serve", "--port", str(port), "--token", token],
+        # the token reaches the server through the environment, never its command line
+        [str(YECAI), "demo", "crm-serve", "--port", str(port)],
         cwd=REPO_ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

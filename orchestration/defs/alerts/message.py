@@ -2,40 +2,63 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 from yecai.errors import YecaiError
+from yecai.privacy.redact import describe_url, redact_text
+
+# How the connection is encrypted: STARTTLS on a submission port, or TLS from the first byte
+# (SMTPS). There is no plain-text mode: credentials and alert text never travel in clear.
+TLS_MODES = {"starttls": 587, "implicit": 465}
 
 
 @dataclass(frozen=True)
 class AlertTargets:
     smtp_host: str | None = None
-    smtp_port: int = 25
+    smtp_port: int = 587
     smtp_from: str | None = None
     smtp_to: tuple[str, ...] = ()
     webhook_url: str | None = None
+    smtp_tls: str = "starttls"
+    smtp_user: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    # a CA bundle that signs the server's certificate (a company CA); default: the system's
+    smtp_ca_file: str | None = None
 
     @property
     def any(self) -> bool:
         return bool(self.smtp_host or self.webhook_url)
 
+    @property
+    def webhook_shown(self) -> str:
+        """The webhook as logs may show it: scheme and host, never the token in its URL."""
+        return describe_url(self.webhook_url) if self.webhook_url else "-"
+
 
 def targets_from_env(env: dict[str, str]) -> AlertTargets:
-    """Read YECAI_ALERT_SMTP_HOST/PORT/FROM/TO and YECAI_ALERT_WEBHOOK_URL.
+    """Read YECAI_ALERT_SMTP_HOST/PORT/FROM/TO/TLS/USER/PASSWORD/CA_FILE and
+    YECAI_ALERT_WEBHOOK_URL.
 
     TO may list several addresses separated by commas. A half-configured SMTP target is an
     error, because an alert that silently goes nowhere is worse than none.
     """
     host = env.get("YECAI_ALERT_SMTP_HOST") or None
-    port_text = env.get("YECAI_ALERT_SMTP_PORT") or "25"
+    tls = (env.get("YECAI_ALERT_SMTP_TLS") or "starttls").strip().lower()
+    if tls not in TLS_MODES:
+        raise YecaiError(
+            f"YECAI_ALERT_SMTP_TLS={tls!r} is not a TLS mode",
+            "use starttls (port 587) or implicit (port 465); alerts are never sent in clear",
+        )
+    port_text = env.get("YECAI_ALERT_SMTP_PORT") or str(TLS_MODES[tls])
     try:
         port = int(port_text)
     except ValueError as exc:
         raise YecaiError(
             f"YECAI_ALERT_SMTP_PORT={port_text!r} is not a port number",
-            "set it to the SMTP server's port, e.g. 25 or 587",
+            "set it to the SMTP server's port, e.g. 587 (STARTTLS) or 465 (implicit TLS)",
         ) from exc
     sender = env.get("YECAI_ALERT_SMTP_FROM") or None
     to = tuple(a.strip() for a in (env.get("YECAI_ALERT_SMTP_TO") or "").split(",") if a.strip())
@@ -44,22 +67,45 @@ def targets_from_env(env: dict[str, str]) -> AlertTargets:
             "YECAI_ALERT_SMTP_HOST is set but YECAI_ALERT_SMTP_FROM or YECAI_ALERT_SMTP_TO is not",
             "set both: the sender address and the comma-separated recipients",
         )
+    user = env.get("YECAI_ALERT_SMTP_USER") or None
+    password = env.get("YECAI_ALERT_SMTP_PASSWORD") or None
+    if bool(user) != bool(password):
+        raise YecaiError(
+            "only one of YECAI_ALERT_SMTP_USER and YECAI_ALERT_SMTP_PASSWORD is set",
+            "set both to log in to the SMTP server, or neither for a server that needs no login",
+        )
+    ca_file = env.get("YECAI_ALERT_SMTP_CA_FILE") or None
+    if ca_file and not Path(ca_file).is_file():
+        raise YecaiError(
+            f"YECAI_ALERT_SMTP_CA_FILE={ca_file} is not a file",
+            "point it at the PEM bundle of the CA that signed the SMTP server's certificate",
+        )
     return AlertTargets(
         smtp_host=host,
         smtp_port=port,
         smtp_from=sender,
         smtp_to=to,
         webhook_url=env.get("YECAI_ALERT_WEBHOOK_URL") or None,
+        smtp_tls=tls,
+        smtp_user=user,
+        smtp_password=password,
+        smtp_ca_file=ca_file,
     )
 
 
 @dataclass(frozen=True)
 class FailureReport:
+    """What an alert says. ``error`` is redacted on the way in (secrets masked, anything that
+    looks like an ID number, card, phone or e-mail scrubbed): a step's error may quote a row."""
+
     job_name: str
     run_id: str
     failed_steps: tuple[str, ...]
     error: str
     partition: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "error", redact_text(self.error or ""))
 
     @property
     def subject(self) -> str:

@@ -38,8 +38,9 @@ def failure_report(context: dg.RunFailureSensorContext) -> FailureReport:
     name="run_failure_alert",
     monitor_all_code_locations=False,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="E-mails (YECAI_ALERT_SMTP_HOST/PORT/FROM/TO) or posts to a webhook "
-    "(YECAI_ALERT_WEBHOOK_URL) when any yecai run fails, naming the failed steps.",
+    description="E-mails (YECAI_ALERT_SMTP_HOST/PORT/FROM/TO, over TLS: YECAI_ALERT_SMTP_TLS, "
+    "_USER/_PASSWORD, _CA_FILE) or posts to a webhook (YECAI_ALERT_WEBHOOK_URL) when any yecai "
+    "run fails, naming the failed steps; error text is redacted.",
 )
 def run_failure_alert(context: dg.RunFailureSensorContext) -> None:
     try:

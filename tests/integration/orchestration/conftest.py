@@ -20,6 +20,10 @@ def yecai_home(tmp_path, monkeypatch):
         "YECAI_ALERT_SMTP_PORT",
         "YECAI_ALERT_SMTP_FROM",
         "YECAI_ALERT_SMTP_TO",
+        "YECAI_ALERT_SMTP_TLS",
+        "YECAI_ALERT_SMTP_USER",
+        "YECAI_ALERT_SMTP_PASSWORD",
+        "YECAI_ALERT_SMTP_CA_FILE",
         "YECAI_ALERT_WEBHOOK_URL",
     ):
         monkeypatch.delenv(name, raising=False)

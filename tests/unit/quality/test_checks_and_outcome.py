@@ -44,13 +44,16 @@ def test_sql_check_must_read_its_batch():
 
 
 def test_expectation_meta_carries_the_tags():
-    e = to_expectation(_check(args={"sql": "select 1 from {batch}"}))
+    e = to_expectation(_check(args={"sql": "select 1 from {batch}"}), ("id",), ("national_id",))
     assert e.meta == {
         "check": "c",
         "dimension": "accuracy",
         "domain": "finance",
         "owner": "finance",
         "severity": "blocking",
+        # what the validation-results store redacts with (quality.gx_redacting_store)
+        "key_columns": ["id"],
+        "redact_columns": ["national_id"],
     }
 
 
@@ -80,6 +83,30 @@ def test_gx_exception_is_a_failure_with_its_message():
         sample=5,
     )
     assert not r.success and r.error == "Binder Error: no x"
+
+
+def test_failing_rows_keep_keys_and_lose_sensitive_values_and_error_values():
+    r = from_gx(
+        _check(kind="in_set", column="national_id", args={"value_set": ["x"]}),
+        False,
+        {
+            "unexpected_count": 1,
+            "partial_unexpected_list": ["120101199903156726"],
+            "unexpected_index_list": [
+                {"employee_key": "hr:H00037", "national_id": "120101199903156726"}
+            ],
+        },
+        {"raised_exception": True, "exception_message": "Conversion of '13912345678' failed"},
+        run_id="r",
+        checked_at=NOW,
+        layer="canonical",
+        sample=5,
+        sensitive=("national_id",),
+        key_columns=("employee_key",),
+    )
+    assert r.failing_keys == [{"employee_key": "hr:H00037", "_redacted": "national_id"}]
+    assert r.error == "Conversion of '‹phone›' failed"
+    assert "120101199903156726" not in r.summary()
 
 
 def test_marts_checks_are_unique_and_all_tagged():
