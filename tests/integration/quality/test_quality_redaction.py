@@ -22,6 +22,7 @@ from quality.publish import audit_and_publish
 from quality.results import read_history, results_dir
 from quality.runner import run_all
 from quality.scorecard import write_scorecard
+from yecai import published
 from yecai.settings import Paths
 
 pytestmark = pytest.mark.integration
@@ -121,7 +122,7 @@ def test_gx_validation_json_keeps_the_key_of_the_failing_row(audited):
 def test_published_quality_results_carry_no_planted_value(audited):
     paths, _, outcome = audited
     assert outcome.published
-    con = duckdb.connect(str(paths.published_db), read_only=True)
+    con = published.connect(paths)
     try:
         rows = con.execute(
             "select failing_keys, coalesce(error, ''), coalesce(observed_value, '') "
