@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from orchestration.finance_reports.statement_files import NegativeStyle
 from orchestration.finance_reports.statements_export import export_statements
 from orchestration.finance_reports.warehouse import Warehouse, connect_read_only
 from yecai.settings import get_paths
@@ -29,14 +30,23 @@ def register(app: typer.Typer) -> None:
                 help="Read the published warehouse (default) or the unpublished build.",
             ),
         ] = Warehouse.published,
+        negatives: Annotated[
+            NegativeStyle,
+            typer.Option(
+                "--negatives",
+                help="Print negative amounts in brackets (the accountants' convention, default) "
+                "or with a minus sign (the CAS forms' “－”).",
+            ),
+        ] = NegativeStyle.parentheses,
     ) -> None:
-        """Write the balance sheet, income statement and cash flow statement (资产负债表、利润表、
-        现金流量表) to an XLSX workbook and CSV files under the reports folder."""
+        """Write the four CAS statements (资产负债表、利润表、现金流量表 with 补充资料、所有者权益变动表)
+        of an entity, or of the consolidated GROUP, with their comparatives, to an XLSX workbook
+        laid out for filing and printing, and to CSV files, under the reports folder."""
         console = Console()
         with console.status(f"reading the statements of {entity} for {period}…"):
             con = connect_read_only(warehouse)
             try:
-                result = export_statements(con, entity, period, get_paths().reports)
+                result = export_statements(con, entity, period, get_paths().reports, negatives)
             finally:
                 con.close()
         console.print(f"[green]wrote[/] {result.xlsx}")
