@@ -6,7 +6,9 @@
 
     - balance: every intercompany balance (finance.intercompany_balances) is reversed at its
       group amount; what a pair's two sides leave between them when they disagree goes to
-      ICDIFF-A (debit) or ICDIFF-L (credit) and is listed in governance.reconciliation_exceptions.
+      ICDIFF-A (debit) or ICDIFF-L (credit) and is listed in governance.reconciliation_exceptions
+      (finance.intercompany_reconciliation); cents of rounding the rates leave between two sides
+      that agree go to the translation difference (FXTD).
       Brought-forward intercompany balances are eliminated in the opening balance sheet too.
     - revenue_cost: the seller's revenue from group entities (借：营业收入) against cost of sales
       (贷：营业成本), at the transaction rates the income statement translates at.
@@ -75,7 +77,14 @@ balance_adjustments as (
     from snapshot_balances
     group by all
     union all
-    select period, is_opening, rule_id, case when difference > 0 then 'ICDIFF-A' else 'ICDIFF-L' end,
+    -- a pair that agrees but for rounding the rates left (within the reconciliation tolerance)
+    -- leaves a translation difference; one that disagrees, an unreconciled difference
+    select period, is_opening, rule_id,
+        case
+            when abs(difference) <= {{ var('reconciliation_tolerance', 0.05) }} then 'FXTD'
+            when difference > 0 then 'ICDIFF-A'
+            else 'ICDIFF-L'
+        end,
         sum(difference)
     from pair_differences
     where difference <> 0
