@@ -140,8 +140,10 @@ def plan_intercompany(world: World, config: DefectConfig | None = None) -> Inter
             lines = []
             for _ in range(rng.choice([1, 2, 3])):
                 product = rng.choice(goods)
-                quantity = Decimal(rng.randint(5, 60))
                 price_cny = money(product.std_cost * Decimal(str(round(rng.uniform(1.08, 1.2), 3))))
+                # about 20k CNY a line, like the group's other trade: whole units, at least one
+                target = Decimal(str(round(rng.lognormvariate(9.9, 0.6), 2)))
+                quantity = max(ONE, (target / price_cny).quantize(ONE))
                 price = price_cny if currency == "CNY" else money(price_cny / rate)
                 lines.append((product.sku, quantity, price))
             kind = next(kinds) if mismatched else None
