@@ -94,8 +94,11 @@ pair_sides as (
         period, rule_id, role,
         case when role = 'receivable' then entity_code else counterparty_entity_code end as creditor,
         case when role = 'receivable' then counterparty_entity_code else entity_code end as debtor,
-        transaction_currency, balance_transaction, balance_group
+        transaction_currency,
+        sum(balance_transaction) as balance_transaction,
+        sum(balance_group) as balance_group
     from {{ ref('intercompany_balances') }}
+    group by all
 ),
 
 pairs as (
@@ -103,10 +106,12 @@ pairs as (
         period, rule_id, creditor, debtor,
         sum(balance_group) filter (where role = 'receivable') as creditor_balance,
         sum(balance_group) filter (where role = 'payable') as debtor_balance,
-        string_agg(distinct case when role = 'receivable' and balance_transaction <> 0
-            then transaction_currency || ' ' || cast(balance_transaction as varchar) end, ', ') as creditor_detail,
-        string_agg(distinct case when role = 'payable' and balance_transaction <> 0
-            then transaction_currency || ' ' || cast(-balance_transaction as varchar) end, ', ') as debtor_detail
+        string_agg(case when role = 'receivable' and balance_transaction <> 0
+            then transaction_currency || ' ' || cast(balance_transaction as varchar) end, ', '
+            order by transaction_currency, balance_transaction) as creditor_detail,
+        string_agg(case when role = 'payable' and balance_transaction <> 0
+            then transaction_currency || ' ' || cast(-balance_transaction as varchar) end, ', '
+            order by transaction_currency, balance_transaction) as debtor_detail
     from pair_sides
     group by 1, 2, 3, 4
 ),
