@@ -292,6 +292,7 @@ select
     r.elimination as entry_kind,
     w.rule_id,
     w.account_code,
+    '{{ var("group_currency") }}' as currency,
     {{ money('w.closing_balance') }} as closing_balance,
     {{ money('w.year_opening_balance') }} as year_opening_balance,
     {{ money('w.closing_balance - w.previous_closing') }} as movement,

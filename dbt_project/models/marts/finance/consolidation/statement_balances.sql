@@ -60,6 +60,7 @@ entity_rows as (
         entity_code,
         period,
         account_code,
+        functional_currency as currency,
         closing_balance,
         -- balances brought forward are part of the balance, never of the year's movement
         closing_balance - ytd_all_movements as year_opening_balance,
@@ -167,7 +168,8 @@ group_rows as (
 all_rows as (
     select * from entity_rows
     union all
-    select entity_code, period, account_code, closing_balance, year_opening_balance,
+    select entity_code, period, account_code, '{{ var("group_currency") }}', closing_balance,
+        year_opening_balance,
         case when account_class = 'profit_and_loss' then ytd_profit_and_loss
             else closing_balance - year_opening_balance end
     from group_rows
@@ -177,6 +179,7 @@ select
     entity_code,
     period,
     account_code,
+    currency,
     {{ money('closing_balance') }} as closing_balance,
     {{ money('year_opening_balance') }} as year_opening_balance,
     {{ money('ytd_movement') }} as ytd_movement
