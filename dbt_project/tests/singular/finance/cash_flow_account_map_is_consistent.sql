@@ -1,4 +1,5 @@
--- seed cash_flow_account_map: every account of the group chart is classified; inflow and outflow
+-- seed cash_flow_account_map: every account of the group chart (and every account the books use)
+-- is classified; inflow and outflow
 -- lines are detail lines of the cash flow statement, of the account's own activity (interest
 -- received and paid may sit in investing and financing, never in operating, which the indirect
 -- method needs); indirect lines are detail lines of the 补充资料; only operating accounts follow
@@ -14,8 +15,9 @@ lines as (
 
 unclassified as (
     select 'unclassified account' as problem, c.account_code as detail
-    from {{ ref('group_chart_of_accounts') }} as c
-    where not exists (select 1 from map as m where starts_with(c.account_code, m.account_prefix))
+    from {{ ref('account_statement_lines') }} as c
+    where c.statement = 'balance_sheet'
+      and not exists (select 1 from map as m where starts_with(c.account_code, m.account_prefix))
 ),
 
 flow_lines as (
