@@ -38,9 +38,12 @@ LATE_ARRIVING = (
 RETROACTIVE_CHANGE = "retroactive_change"  # an old record changed later (updated_at moved)
 DELETED_RECORD = "deleted_record"  # a row that existed and was physically deleted
 SCHEMA_DRIFT = "schema_drift"  # a column renamed / added / retyped between exports
+INTERCOMPANY_MISMATCH = "intercompany_mismatch"  # the two sides of an intercompany trade disagree
 # --- changes made by ``advance`` (not defects, but the pipeline must see them too) -------------
 NEW_RECORD = "new_record"
 CHANGED_RECORD = "changed_record"
+# --- trade between the group's own entities (not a defect: the GROUP eliminates it) -----------
+INTERCOMPANY_TRANSACTION = "intercompany_transaction"
 
 ALL_KINDS = (
     DUPLICATE_ROW,
@@ -58,8 +61,10 @@ ALL_KINDS = (
     RETROACTIVE_CHANGE,
     DELETED_RECORD,
     SCHEMA_DRIFT,
+    INTERCOMPANY_MISMATCH,
     NEW_RECORD,
     CHANGED_RECORD,
+    INTERCOMPANY_TRANSACTION,
 )
 
 CSV_COLUMNS = ("kind", "system", "entity", "key", "detail")
@@ -88,6 +93,7 @@ class DefectConfig:
     retroactive_change: float = 0.01
     deleted_record: float = 0.005
     schema_drift: float = 1.0  # per export series: whether drift happens at all
+    intercompany_mismatch: float = 0.15  # per intercompany sale: the buyer books it differently
 
     @classmethod
     def none(cls) -> DefectConfig:

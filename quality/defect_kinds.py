@@ -42,6 +42,10 @@ KINDS: dict[str, tuple[str, str]] = {
     "wrong_account": ("入账科目错误", "reconciliation: account differs from the posting rule"),
     "not_booked": ("业务未入账", "reconciliation: document with no voucher"),
     "booked_without_document": ("无单据入账", "reconciliation: voucher with no document"),
+    "intercompany_mismatch": (
+        "内部往来不符",
+        "reconciliation: the two sides of an intercompany invoice disagree",
+    ),
     "deleted_record": ("已删除记录", "ingestion: deleted / soft-deleted rows (tombstones)"),
     "schema_drift": ("结构漂移", "ingestion: renamed / added / retyped columns in manifests"),
     "late_arriving": (
@@ -65,7 +69,8 @@ FOLLOW_ON = "follow_on"  # a consequence of another finding, shown but not count
 
 # Reconciliation exception types that are totals or consequences of other findings:
 # control accounts vs subledgers, vouchers on accounts that have no group mapping.
-_FOLLOW_ON_TYPES = {"subledger_differs", "unmapped_account"}
+# An intercompany pair's balances are the total of its invoices' differences (and of other findings).
+_FOLLOW_ON_TYPES = {"subledger_differs", "unmapped_account", "intercompany_balance_differs"}
 # Reconciliation exception types that are themselves a defect kind.
 _RECONCILIATION_KINDS = {
     "missing_booking": "not_booked",
@@ -73,6 +78,9 @@ _RECONCILIATION_KINDS = {
     "account_differs": "wrong_account",
     "booked_without_document": "booked_without_document",
     "unbalanced_voucher": "unbalanced_voucher",
+    "intercompany_amount_differs": "intercompany_mismatch",
+    "intercompany_period_differs": "intercompany_mismatch",
+    "intercompany_counterpart_missing": "intercompany_mismatch",
 }
 # Canonical check names (prefix before "__column") that find a defect kind.
 _CHECK_KINDS = {

@@ -23,7 +23,7 @@ import duckdb
 from yecai.settings import Paths
 
 # Changes the demo logs so incremental loads can be checked; not defects.
-_NOT_DEFECTS = {"new_record", "changed_record"}
+_NOT_DEFECTS = {"new_record", "changed_record", "intercompany_transaction"}
 HISTORY_KINDS = ("late_arriving", "retroactive_change")
 
 ONE_SYSTEM_ONLY = "company held by one system only: no second spelling to compare"

@@ -59,6 +59,8 @@ def _chart_1000() -> list[Account]:
         a("100202", "银行存款-招商银行美元户", "ASSET", "D", "1002", True),
         a("1122", "应收账款", "ASSET", "D", None, False),
         a("112201", "应收账款-客户", "ASSET", "D", "1122", True),
+        a("1221", "其他应收款", "ASSET", "D", None, False),
+        a("122101", "其他应收款-内部借款", "ASSET", "D", "1221", True),
         a("1405", "库存商品", "ASSET", "D", None, False),
         a("140501", "库存商品-商品", "ASSET", "D", "1405", True),
         a("1601", "固定资产", "ASSET", "D", None, True),
@@ -94,6 +96,7 @@ def _chart_1000() -> list[Account]:
         a("6603", "财务费用", "EXPENSE", "D", None, False),
         a("660301", "财务费用-汇兑损益", "EXPENSE", "D", "6603", True),
         a("660302", "财务费用-手续费", "EXPENSE", "D", "6603", True),
+        a("660303", "财务费用-利息", "EXPENSE", "D", "6603", True),
     ]
     return accounts
 
@@ -109,6 +112,7 @@ def _chart_2000() -> list[Account]:
         a("1243", "库存商品", "ASSET", "D", None, True),
         a("1501", "固定资产", "ASSET", "D", None, True),
         a("1502", "累计折旧", "ASSET", "C", None, True),
+        a("2101", "短期借款", "LIABILITY", "C", None, True),
         a("2121", "应付账款", "LIABILITY", "C", None, False),
         a("2121.01", "应付账款-供应商", "LIABILITY", "C", "2121", True),
         a("2121.99", "应付账款-暂估入库", "LIABILITY", "C", "2121", True),
@@ -146,6 +150,7 @@ def _chart_2000() -> list[Account]:
         a("5503", "财务费用", "EXPENSE", "D", None, False),
         a("5503.01", "财务费用-汇兑损益", "EXPENSE", "D", "5503", True),
         a("5503.02", "财务费用-手续费", "EXPENSE", "D", "5503", True),
+        a("5503.03", "财务费用-利息支出", "EXPENSE", "D", "5503", True),
     ]
 
 
@@ -185,6 +190,8 @@ _ROLES_1000 = {
     "cogs": "640101",
     "fx": "660301",
     "bank_fee": "660302",
+    "interest": "660303",
+    "loan_receivable": "122101",
 }
 _ROLES_2000 = {
     "cash": "1001",
@@ -210,6 +217,8 @@ _ROLES_2000 = {
     "cogs": "5401",
     "fx": "5503.01",
     "bank_fee": "5503.02",
+    "interest": "5503.03",
+    "short_term_loan": "2101",
 }
 _EXPENSE_PREFIX = {
     "1000": {"admin": "6602", "selling": "6601", "rd": "5301", "mfg": "6602"},

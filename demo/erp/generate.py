@@ -1666,6 +1666,10 @@ def _build_erp(world: World, log: DefectLog, config: DefectConfig, tables: Table
     ctx.cogs.clear()
     generate_sales(ctx, plans)
     generate_purchases(ctx, world.sizes.purchase_orders, start, end)
+    # trade between the group's own entities, before the month ends revalue what is open
+    from demo.intercompany import book_erp_trade  # imports this module
+
+    book_erp_trade(ctx)
     generate_open_requisitions(ctx, max(5, world.sizes.purchase_orders // 10), start, end)
     for year, month in world.periods():
         for company in ENTITY_COMPANY.values():

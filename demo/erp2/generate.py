@@ -622,6 +622,10 @@ def generate_erp2(world: World, log: DefectLog, config: DefectConfig) -> TableSe
         inject=False,
     )
     _purchases(sb, world.sizes.erp2_purchase_orders, start, end, cost_of_sales * Decimal("1.02"))
+    # E03's side of the trade between the group's own entities
+    from demo.intercompany import book_erp2_trade  # imports this module
+
+    book_erp2_trade(sb)
     _monthly(sb)
     if sb.late_used:
         log.record(

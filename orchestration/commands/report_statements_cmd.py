@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from orchestration.finance_reports.statement_files import NegativeStyle
 from orchestration.finance_reports.statements_export import export_statements
 from orchestration.finance_reports.warehouse import AS_OF_OPTION, Warehouse, connect_read_only
 from yecai.published import current_snapshot
@@ -31,9 +32,18 @@ def register(app: typer.Typer) -> None:
             ),
         ] = Warehouse.published,
         as_of: str | None = AS_OF_OPTION,
+        negatives: Annotated[
+            NegativeStyle,
+            typer.Option(
+                "--negatives",
+                help="Print negative amounts in brackets (the accountants' convention, default) "
+                "or with a minus sign (the CAS forms' “－”).",
+            ),
+        ] = NegativeStyle.parentheses,
     ) -> None:
-        """Write the balance sheet, income statement and cash flow statement (资产负债表、利润表、
-        现金流量表) to an XLSX workbook and CSV files under the reports folder.
+        """Write the four CAS statements (资产负债表、利润表、现金流量表 with 补充资料、所有者权益变动表)
+        of an entity, or of the consolidated GROUP, with their comparatives, to an XLSX workbook
+        laid out for filing and printing, and to CSV files, under the reports folder.
 
         With --as-of, the statements as published then, under reports/as_of_<snapshot>/."""
         console = Console()
@@ -45,7 +55,7 @@ def register(app: typer.Typer) -> None:
                     snapshot = current_snapshot(con)
                     console.print(f"as of {as_of}: published snapshot {snapshot}")
                     reports = reports / f"as_of_{snapshot}"
-                result = export_statements(con, entity, period, reports)
+                result = export_statements(con, entity, period, reports, negatives)
             finally:
                 con.close()
         console.print(f"[green]wrote[/] {result.xlsx}")

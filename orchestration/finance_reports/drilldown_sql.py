@@ -40,7 +40,7 @@ def statement_mart_for_line(line_code: str) -> str:
     if not LINE_CODE_PATTERN.match(line_code or ""):
         raise YecaiError(
             f"line code {line_code!r} is not a statement line",
-            "use a line code of master_seeds.cas_statement_lines or finance.cash_flow_lines, "
+            "use a line code of master_seeds.cas_statement_lines, "
             "e.g. BS04 (应收账款), IS01 (营业收入) or CF_NET_OPERATING",
         )
     return STATEMENT_MART_BY_PREFIX[line_code[:2]]

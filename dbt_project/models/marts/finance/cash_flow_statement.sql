@@ -1,189 +1,76 @@
-{#- 现金流量表, direct method: every voucher that moves a cash account (1001, 1002, 1012) is
-    classified by its counterpart lines. Each non-cash line of such a voucher contributes
-    −(its debit-positive amount) to the line of its account (seed cash_flow_account_map,
-    longest prefix wins); because the voucher balances, the contributions add up to the cash
-    movement exactly, with no allocation or rounding. amount = year to date; comparative_amount
-    = the same months of the previous year. GROUP adds up every entity's flows in the group
-    currency; translating at each line's own rate leaves 汇率变动对现金的影响 (CF_FX_EFFECT),
-    which is zero for a single entity. -#}
+{#- 现金流量表 (会企03表, the CAS general-enterprise format of 财会〔2019〕6号), direct method, with
+    the 补充资料 that reconciles net profit to net cash from operating activities (indirect
+    method) below it (panel `supplement`). One row per entity (and GROUP) × period × line.
+    Inflow and outflow lines print as positive amounts; each activity has 现金流入小计,
+    现金流出小计 and its net (inflows − outflows). amount = year to date; comparative_amount =
+    the same months of the previous year (blank when the books do not reach back that far).
 
-with entity_lines as (
-    select gl_line_id, entity_code, period, voucher_id, account_code, amount_functional, amount_group
-    from {{ ref('gl_lines') }}
-    -- balances brought forward are opening cash, not a flow of the year
-    where not is_opening_balance
+    The lines come from finance.cash_flow_contributions. 期初/期末现金 are the cash accounts'
+    balances at the start of the year and the period end; 汇率变动对现金的影响 is what the flows
+    leave of the change in cash: for a legal entity the exchange differences booked against
+    cash alone (tested), for GROUP also the translation of foreign cash at the closing rate and
+    the intercompany flows left out. -#}
+
+with cash_flow_layout as (
+    select line_code, section, line_kind
+    from {{ ref('cas_statement_lines') }}
+    where statement = 'cash_flow_statement'
 ),
 
-lines as (
-    select gl_line_id, entity_code, period, voucher_id, account_code, amount_functional
-    from entity_lines
-    union all
-    select gl_line_id, 'GROUP', period, voucher_id, account_code, amount_group
-    from entity_lines
-),
-
-cash_vouchers as (
-    select distinct voucher_id
-    from lines
-    where left(account_code, 4) in ('1001', '1002', '1012')
-),
-
-counterpart_lines as (
-    select l.entity_code, l.period, l.account_code, -l.amount_functional as cash_effect
-    from lines as l
-    join cash_vouchers as c on c.voucher_id = l.voucher_id
-    where left(l.account_code, 4) not in ('1001', '1002', '1012')
-),
-
--- each counterpart account's map row (the longest prefix wins), decided once per account
--- rather than once per line: a prefix join and a window over every line cost most of this
--- model's time, and a line's classification depends on nothing but its account and its sign
-account_lines as (
-    select a.account_code, m.inflow_line_code, m.outflow_line_code
-    from (select distinct account_code from counterpart_lines) as a
-    join {{ ref('cash_flow_account_map') }} as m on starts_with(a.account_code, m.account_prefix)
-    qualify row_number() over (
-        partition by a.account_code
-        order by length(m.account_prefix) desc
-    ) = 1
-),
-
-classified as (
-    select
-        c.entity_code,
-        c.period,
-        case when c.cash_effect >= 0 then a.inflow_line_code else a.outflow_line_code end as line_code,
-        c.cash_effect
-    from counterpart_lines as c
-    join account_lines as a on a.account_code = c.account_code
-),
-
-entity_periods as (
-    select distinct entity_code, period from {{ ref('int_finance__statement_balances') }}
-),
-
-period_flows as (
-    select entity_code, period, line_code, sum(cash_effect) as amount
-    from classified
+ytd as (
+    select p.entity_code, p.period, c.line_code, sum(c.raw_amount) as raw
+    from {{ ref('statement_periods') }} as p
+    join {{ ref('cash_flow_contributions') }} as c
+        on c.entity_code = p.entity_code and left(c.period, 4) = left(p.period, 4) and c.period <= p.period
+    where c.line_code <> 'CF_FX_EFFECT'
     group by 1, 2, 3
 ),
 
-layout as (
-    select line_code, line_name_zh, line_name_en, line_order, activity, cast(is_total as boolean) as is_total
-    from {{ ref('cash_flow_lines') }}
+cash_accounts as (
+    select a.account_code
+    from (select distinct account_code from {{ ref('statement_balances') }}) as a
+    join {{ ref('cash_flow_account_map') }} as m on starts_with(a.account_code, m.account_prefix)
+    qualify row_number() over (partition by a.account_code order by length(m.account_prefix) desc) = 1
+        and m.activity = 'cash'
 ),
 
-grid as (
-    select ep.entity_code, ep.period, l.*
-    from entity_periods as ep
-    cross join layout as l
-),
-
-detail_ytd as (
-    select
-        g.entity_code,
-        g.period,
-        g.line_code,
-        g.activity,
-        g.is_total,
-        sum(coalesce(f.amount, 0)) over (
-            partition by g.entity_code, g.line_code, left(g.period, 4)
-            order by g.period rows between unbounded preceding and current row
-        ) as ytd_amount
-    from grid as g
-    left join period_flows as f
-        on f.entity_code = g.entity_code and f.period = g.period and f.line_code = g.line_code
-),
-
-cash_balances as (
-    -- opening cash of the year and closing cash of the period, from the statement balances
-    -- (functional per entity, group currency for GROUP)
-    select
-        entity_code,
-        period,
-        sum(closing_balance) as closing_cash,
-        sum(closing_balance - movement) as opening_cash
-    from {{ ref('int_finance__statement_balances') }}
-    where left(account_code, 4) in ('1001', '1002', '1012')
+cash as (
+    select p.entity_code, p.period,
+        coalesce(sum(b.closing_balance), 0) as closing_cash,
+        coalesce(sum(b.year_opening_balance), 0) as opening_cash
+    from {{ ref('statement_periods') }} as p
+    left join {{ ref('statement_balances') }} as b
+        on b.entity_code = p.entity_code and b.period = p.period
+        and b.account_code in (select account_code from cash_accounts)
     group by 1, 2
 ),
 
-year_opening as (
-    select
-        ep.entity_code,
-        ep.period,
-        coalesce(first_value(coalesce(cb.opening_cash, 0)) over (
-            partition by ep.entity_code, left(ep.period, 4) order by ep.period
-        ), 0) as opening_cash_of_year,
-        coalesce(cb.closing_cash, 0) as closing_cash
-    from entity_periods as ep
-    left join cash_balances as cb on cb.entity_code = ep.entity_code and cb.period = ep.period
-),
-
-activity_totals as (
-    select entity_code, period, activity, sum(ytd_amount) as ytd_amount
-    from detail_ytd
-    where not is_total
-    group by 1, 2, 3
+activity_flows as (
+    select y.entity_code, y.period, sum(y.raw) as flows
+    from ytd as y
+    join cash_flow_layout as l
+        on l.line_code = y.line_code and l.section in ('operating', 'investing', 'financing')
+        and l.line_kind = 'detail'
+    group by 1, 2
 ),
 
 amounts as (
-    select entity_code, period, line_code, ytd_amount as amount
-    from detail_ytd
-    where not is_total
+    select entity_code, period, line_code, raw from ytd
     union all
-    select entity_code, period,
-        case activity when 'operating' then 'CF_NET_OPERATING' when 'investing' then 'CF_NET_INVESTING'
-            else 'CF_NET_FINANCING' end,
-        ytd_amount
-    from activity_totals
+    select entity_code, period, 'CF_OPENING_CASH', opening_cash from cash
     union all
-    -- 净增加额 = the activities plus the exchange effect = closing − opening cash of the year
-    select entity_code, period, 'CF_NET_INCREASE', closing_cash - opening_cash_of_year
-    from year_opening
+    select c.entity_code, c.period, 'CF_FX_EFFECT', c.closing_cash - c.opening_cash - coalesce(f.flows, 0)
+    from cash as c
+    left join activity_flows as f on f.entity_code = c.entity_code and f.period = c.period
     union all
-    -- whatever translation leaves between the flows and the cash balances (GROUP only)
-    select y.entity_code, y.period, 'CF_FX_EFFECT',
-        y.closing_cash - y.opening_cash_of_year - coalesce(sum(a.ytd_amount), 0)
-    from year_opening as y
-    left join activity_totals as a on a.entity_code = y.entity_code and a.period = y.period
-    group by y.entity_code, y.period, y.closing_cash, y.opening_cash_of_year
+    select entity_code, period, 'CFS_CASH_CLOSING', closing_cash from cash
     union all
-    select entity_code, period, 'CF_OPENING_CASH', opening_cash_of_year from year_opening
-    union all
-    select entity_code, period, 'CF_CLOSING_CASH', closing_cash from year_opening
+    -- 减：现金的期初余额 (the line's sign prints it positive)
+    select entity_code, period, 'CFS_CASH_OPENING', -opening_cash from cash
 ),
 
-printed as (
-    select g.entity_code, g.period, g.line_code, l.line_name_zh, l.line_name_en, l.line_order, l.is_total,
-        coalesce(a.amount, 0) as amount
-    from (select distinct entity_code, period, line_code from grid) as g
-    join layout as l on l.line_code = g.line_code
-    left join amounts as a on a.entity_code = g.entity_code and a.period = g.period and a.line_code = g.line_code
+details as (
+    {{ with_comparatives_a_year_later('amounts') }}
 ),
 
-entity_names as (
-    select legal_entity_code as entity_code, max(legal_entity_name) as entity_name
-    from {{ ref('legal_entity') }}
-    group by 1
-    union all
-    select 'GROUP', '集团合并 (Group consolidated)'
-)
-
-select
-    p.entity_code,
-    coalesce(n.entity_name, p.entity_code) as entity_name,
-    p.period,
-    p.line_code,
-    p.line_name_zh,
-    p.line_name_en,
-    p.line_order,
-    p.is_total,
-    {{ money('p.amount') }} as amount,
-    {{ money('c.amount') }} as comparative_amount
-from printed as p
-left join printed as c
-    on c.entity_code = p.entity_code
-    and c.line_code = p.line_code
-    and c.period = cast(cast(left(p.period, 4) as integer) - 1 as varchar) || substr(p.period, 5)
-left join entity_names as n on n.entity_code = p.entity_code
+{{ print_statement('cash_flow_statement', 'details', 'has_prior_year_period') }}

@@ -1,8 +1,10 @@
 {#- Every difference between documents and books, each with its reason (业财对账差异):
     per document (missing booking, amount differs, account differs, booked without a document),
     per voucher (unbalanced, unmapped account, draft: held out of the ledger), per posting rule
-    (no account resolved) and per control account (subledger ≠ control account per entity and
-    period for AR, AP, inventory and payroll payable). Nothing is dropped silently. -#}
+    (no account resolved), per control account (subledger ≠ control account per entity and
+    period for AR, AP, inventory and payroll payable) and between group entities (the two sides
+    of an intercompany invoice or balance disagree, finance.intercompany_reconciliation).
+    Nothing is dropped silently. -#}
 
 with documents as (
     select * from {{ ref('int_finance__document_reconciliation') }}
@@ -137,6 +139,29 @@ control_exceptions as (
     where abs(subledger_amount - control_amount) > {{ var('reconciliation_tolerance', 0.05) }}
 ),
 
+intercompany_exceptions as (
+    -- both sides: derived_amount is the seller's (creditor's), booked_amount the buyer's (debtor's)
+    select
+        'intercompany' as check_level,
+        'intercompany_' || status as exception_type,
+        creditor_entity_code as entity_code,
+        period,
+        subject as document_type,
+        document_key,
+        seller_document as document_source_id,
+        cast(null as varchar) as voucher_id,
+        buyer_document as voucher_no,
+        cast(null as varchar) as voucher_source_id,
+        cast(null as varchar) as account_code,
+        creditor_amount as derived_amount,
+        debtor_amount as booked_amount,
+        source_system,
+        batch_id,
+        reason
+    from {{ ref('intercompany_reconciliation') }}
+    where status <> 'matched'
+),
+
 all_exceptions as (
     select * from document_exceptions
     union all
@@ -145,6 +170,8 @@ all_exceptions as (
     select * from rule_exceptions
     union all
     select * from control_exceptions
+    union all
+    select * from intercompany_exceptions
 )
 
 select
