@@ -101,7 +101,7 @@ def _check_column(column: str, names: list[str], where: str, contract: Contract,
 
 
 def _sqlite_in_home(url: str, paths: Paths) -> str:
-    """A relative SQLite path in ``sources.yml`` (``sqlite:///demo/erp.sqlite``) is in the home."""
+    """A relative SQLite path in ``sources.yml`` (``sqlite:///systems/ledger.sqlite``) is in the home."""
     parts = urlsplit(url)
     if parts.scheme != "sqlite" or not parts.path.startswith("/") or parts.path.startswith("//"):
         return url

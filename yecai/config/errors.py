@@ -28,8 +28,8 @@ def _entity_model(source_model: type[BaseModel]) -> type[BaseModel]:
 def clean_location(loc: tuple[Any, ...]) -> tuple[tuple[str, ...], str | None]:
     """The key path as the user wrote it, and the source kind pydantic put in it.
 
-    A discriminated union inserts the tag: ``sources.erp.sql.lookbak_days`` is the user's
-    ``sources.erp.lookbak_days`` under a sql source.
+    A discriminated union inserts the tag: ``sources.ledger.sql.lookbak_days`` is the user's
+    ``sources.ledger.lookbak_days`` under a sql source.
     """
     parts = [str(p) for p in loc]
     kind = None

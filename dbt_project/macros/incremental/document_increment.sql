@@ -2,8 +2,8 @@
     (replace_changed_groups.sql), from the source registry: the raw entities each supplier of
     the document reads, and how a raw row names its group.
 
-    A conforming model says how in its YAML, as meta (the demo's
-    demo/company/dbt/models/staging/erp/_erp__conforming.yml shows it):
+    A conforming model says how in its YAML, as meta (the demo company's conforming YAML files,
+    demo/company/dbt/models/staging/*/_*__conforming.yml, show it):
         config:
           meta:
             yecai_increment:
