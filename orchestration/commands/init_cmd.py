@@ -53,9 +53,10 @@ def register(app: typer.Typer) -> None:
         console = Console()
         home = directory.expanduser().resolve()
         console.print(
-            f"[bold green]company configuration written to[/] {home} ({len(written)} files)"
+            f"[bold green]company configuration written to[/] {home} ({len(written)} files)",
+            soft_wrap=True,
         )
-        console.print(
+        typer.echo(
             "next:\n"
             f"  export YECAI_HOME={home}\n"
             "  1. register your systems in sources.yml (commented examples inside)\n"
