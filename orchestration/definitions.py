@@ -89,18 +89,21 @@ def build_definitions(dbt_project_dir: Path | None = None, paths: Paths | None =
 
 
 def _build(project_dir: Path, paths: Paths) -> dg.Definitions:
+    # The configuration first: its raw entities, and the registry dbt reads (both say what is
+    # wrong with sources.yml before anything else is looked at).
+    entities = list_raw_entities(paths)
+    environment = dbt_env(paths)
     if not is_dbt_project(project_dir):
         raise YecaiError(
             f"{project_dir} holds no dbt project (dbt_project.yml)",
             "run `yecai init DIR` (or `yecai demo generate`) so the home has the company's dbt project",
         )
     # dbt (parse now, build later) reads the registry and paths from the environment.
-    os.environ.update(dbt_env(paths))
+    os.environ.update(environment)
     project = dbt_project(project_dir)
     manifest = load_manifest(project)
 
     # --- assets ---------------------------------------------------------------------
-    entities = list_raw_entities(paths)
     raw_assets = build_raw_assets(entities)
     dbt_defs = build_dbt_assets(project, manifest)
     dbt_keys = [key for d in dbt_defs for key in d.keys]
