@@ -66,11 +66,25 @@ def setup_asset(problem: YecaiError) -> dg.AssetsDefinition:
     """The one asset of a home that holds no usable configuration: it says what to do."""
     text = f"{problem.what}\n\nWhat to do: {problem.fix or ''}"
 
-    @dg.asset(key=SETUP_KEY, description=text, group_name="setup")
+    @dg.asset(
+        key=SETUP_KEY,
+        description=text,
+        group_name="setup",
+        metadata={"what": problem.what, "fix": problem.fix or ""},
+    )
     def company_configuration() -> None:
         raise dg.Failure(description=problem.what, metadata={"what to do": problem.fix or ""})
 
     return company_configuration
+
+
+def setup_problem(defs: dg.Definitions) -> YecaiError | None:
+    """The problem a setup-only code location stands for, or None for a usable one."""
+    for assets_def in defs.assets or []:
+        if isinstance(assets_def, dg.AssetsDefinition) and SETUP_KEY in assets_def.keys:
+            metadata = assets_def.metadata_by_key[SETUP_KEY]
+            return YecaiError(str(metadata["what"]), str(metadata["fix"]) or None)
+    return None
 
 
 def setup_definitions(problem: YecaiError) -> dg.Definitions:

@@ -51,3 +51,20 @@ def require_company(paths) -> None:
     """
     check_overrides(load_config(paths))
     load_registry(paths)
+
+
+def load_usable_definitions():
+    """The code location's definitions; the problem (one line) when they are only the setup asset.
+
+    A home whose configuration or dbt project cannot be loaded still gives definitions (so the
+    UI shows what to do); a command that runs jobs stops here instead of failing on a job that
+    is not there.
+    """
+    from orchestration.definitions import setup_problem
+    from orchestration.runner import load_definitions
+
+    defs = load_definitions()
+    problem = setup_problem(defs)
+    if problem is not None:
+        raise problem
+    return defs

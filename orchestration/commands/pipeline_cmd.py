@@ -156,7 +156,7 @@ def register(app: typer.Typer) -> None:
         Recorded in the Dagster instance under YECAI_HOME/dagster. Exits 1 and names the failed
         step when a run fails.
         """
-        from orchestration.commands.config_cmd import require_company
+        from orchestration.commands.config_cmd import load_usable_definitions, require_company
         from orchestration.defs.pipeline.increment import (
             INGEST_RUN_TAG,
             INLINE_TRANSFORM_TAG,
@@ -165,7 +165,6 @@ def register(app: typer.Typer) -> None:
         from orchestration.defs.pipeline.jobs import INGEST_JOB, PIPELINE_JOB, SCORECARD_JOB
         from orchestration.defs.pipeline.sensors import INLINE_SCORECARD_TAG
         from orchestration.instance import get_instance
-        from orchestration.runner import load_definitions
 
         require_company(get_paths())
         console = Console(file=sys.stdout)
@@ -177,7 +176,7 @@ def register(app: typer.Typer) -> None:
         else:
             console.print(f"[bold]yecai run[/] periods {period_range[0]}..{period_range[1]}")
         _quiet_library_warnings()
-        defs = load_definitions()
+        defs = load_usable_definitions()
         tags = {"yecai/trigger": "yecai run"}
         if scorecard:
             tags[INLINE_SCORECARD_TAG] = "true"
@@ -230,15 +229,14 @@ def register(app: typer.Typer) -> None:
         Only those periods' partitions are rebuilt; other periods keep their data. To backfill
         from the UI instead: `yecai ui` → Assets → a per-period model → Materialize → range.
         """
-        from orchestration.commands.config_cmd import require_company
+        from orchestration.commands.config_cmd import load_usable_definitions, require_company
         from orchestration.defs.pipeline.jobs import PERIOD_JOB
-        from orchestration.runner import load_definitions
 
         require_company(get_paths())
         _quiet_library_warnings()
         console = Console(file=sys.stdout)
         period_range = _period_range(None, first, last)
-        defs = load_definitions()
+        defs = load_usable_definitions()
         job_names = {job.name for job in defs.jobs or []}
         if PERIOD_JOB not in job_names:
             raise YecaiError(

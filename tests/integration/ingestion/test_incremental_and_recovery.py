@@ -14,6 +14,7 @@ import pytest
 
 from demo.defects import DefectLog
 from demo.erp.advance import advance_erp
+from demo.install import install_company
 from demo.sqlio import parse_target
 from ingestion.batches import read_batch_records
 from ingestion.lake import MANIFEST
@@ -46,6 +47,7 @@ def landed_versions(paths: Paths, entity: str) -> list[tuple[str, str, bool]]:
 def reference_state(tmp_path: Path, erp_sqlite: Path, monkeypatch) -> Paths:
     """A clean, single full ingest of the same source into a fresh lake."""
     ref = Paths(home=tmp_path / f"ref-{time.monotonic_ns()}")
+    install_company(ref.home)
     monkeypatch.setenv("YECAI_ERP_URL", f"sqlite:///{erp_sqlite}")
     assert {r.status for r in ingest(ref, source="erp")} == {"succeeded"}
     return ref
