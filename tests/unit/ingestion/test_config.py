@@ -200,3 +200,41 @@ def test_the_demo_company_configuration_validates(tmp_path, monkeypatch):
     assert config["hr"].path == paths.hr_drop
     assert config["crm"].entities["opportunities"].target == "/api/v1/opportunities"
     assert len(config["erp"].entities) == 27
+
+
+@pytest.mark.parametrize("command", [["ingest"], ["run"], ["config", "check"]])
+def test_the_commands_say_a_wrong_sources_yml_in_one_line_without_a_traceback(tmp_path, command):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    (tmp_path / "sources.yml").write_text("- erp\n- crm\n")
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "yecai"), *command],
+        env={**os.environ, "YECAI_HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    assert "sources.yml: the file is a YAML list, not a mapping" in " ".join(done.stderr.split())
+
+
+def test_without_a_configuration_run_says_to_generate_the_demo_or_init(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "yecai"), "run"],
+        env={**os.environ, "YECAI_HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    text = " ".join(done.stderr.split())
+    assert done.returncode == 2 and "yecai demo generate" in text and "yecai init" in text
+    assert not (tmp_path / "lake").exists()  # nothing was extracted
