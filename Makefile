@@ -27,13 +27,15 @@ browser-deps:  ## Debian's Chromium for the browser tests (no tool may download 
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver fonts-wqy-zenhei; \
 	fi
 
-dbt-parse: install  ## write dbt_project/target/manifest.json, which the Dagster definitions load
-	cd dbt_project && YECAI_HOME=$${YECAI_HOME:-$(CURDIR)/.yecai} $(UV) run dbt parse --quiet --profiles-dir .
+# The dbt project is the company's (YECAI_HOME/dbt, installing the product package dbt_project/);
+# `yecai dbt` gives it the source registry and paths. Needs a company in the home (make demo).
+dbt-parse: install  ## write YECAI_HOME/dbt/target/manifest.json, which the Dagster definitions load
+	YECAI_HOME=$${YECAI_HOME:-$(CURDIR)/.yecai} $(UV) run yecai dbt -- parse --quiet
 
-demo: install dbt-parse  ## generate the demo company (SCALE=0.01) and run the whole pipeline on it
+demo: install  ## generate the demo company (SCALE=0.01) and run the whole pipeline on it
 	SCALE=$(SCALE) SEED=$(SEED) UV="$(UV)" bash scripts/demo.sh
 
-test: install browser-deps dbt-parse  ## lint, then every test: unit, integration, e2e, browser
+test: install browser-deps  ## lint, then every test: unit, integration, e2e, browser
 	$(UV) run ruff check .
 	$(UV) run pytest
 
@@ -43,5 +45,5 @@ lint:  ## ruff lint and format check
 format:
 	$(UV) run ruff format . && $(UV) run ruff check --fix .
 
-clean:  ## remove the demo installation under ./.yecai and dbt's target
+clean:  ## remove the demo installation under ./.yecai (with its dbt project's target)
 	rm -rf .yecai dbt_project/target dbt_project/logs

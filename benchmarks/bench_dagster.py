@@ -43,7 +43,7 @@ BIN = Path(sys.executable).parent
 DIRECT = """
 import json, os, subprocess, sys, time
 from pathlib import Path
-from yecai.settings import DBT_PROJECT_DIR, get_paths
+from yecai.settings import get_paths
 from ingestion.runner import ingest
 from quality.publish import audit_and_publish
 from quality.scorecard import write_scorecard
@@ -56,7 +56,7 @@ t = time.perf_counter()
 paths.warehouse.mkdir(parents=True, exist_ok=True)
 env = {**os.environ, **dbt_env(paths)}
 args = [str(Path(sys.executable).parent / "dbt"), *dbt_build_args((sys.argv[1], sys.argv[2])),
-        "--profiles-dir", str(DBT_PROJECT_DIR), "--project-dir", str(DBT_PROJECT_DIR)]
+        "--profiles-dir", str(paths.dbt_project), "--project-dir", str(paths.dbt_project)]
 subprocess.run(args, env=env, check=True, capture_output=True)
 timings["dbt_build"] = time.perf_counter() - t
 t = time.perf_counter(); outcome = audit_and_publish(paths, "bench-direct")
@@ -154,6 +154,22 @@ def main() -> int:
             print(gen.stderr, file=sys.stderr)
             return 1
     shutil.copytree(via_dagster / "demo", direct / "demo")
+    # both installations hold the demo company's configuration (sources.yml, contracts, its dbt
+    # project), as `yecai demo generate` leaves it; dbt's own state is not copied
+    for home in (via_dagster, direct):
+        if not (home / "sources.yml").exists():
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-c",
+                    "import sys; from demo.install import "
+                    "install_company; install_company(sys.argv[1])",
+                    str(home),
+                ],
+                cwd=code,
+                env=env,
+                check=True,
+            )
 
     port = _free_port()
     env.update(YECAI_CRM_URL=f"http://127.0.0.1:{port}", YECAI_CRM_TOKEN="bench-token")

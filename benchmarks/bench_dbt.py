@@ -91,15 +91,15 @@ class DbtTiming:
 
 def dbt(home: Path, *args: str) -> DbtTiming:
     """Run dbt; the timing of the whole run and of its models (from run_results.json)."""
-    from yecai.settings import DBT_PROJECT_DIR, get_paths
+    from orchestration.defs.transform.dbt_args import dbt_env
+    from orchestration.defs.transform.project import ensure_packages
+    from yecai.settings import get_paths
 
     paths = get_paths()
-    env = {
-        **os.environ,
-        "YECAI_WAREHOUSE_PATH": str(paths.build_db),
-        "YECAI_RAW_ZONE": str(paths.raw),
-        "YECAI_LAKE_META": str(paths.lake_meta),
-    }
+    # dbt runs in the company's project (the demo's, installed in the home) with the
+    # environment the pipeline gives it (the source registry, the home's paths)
+    env = {**os.environ, **dbt_env(paths)}
+    ensure_packages(paths.dbt_project, env)
     target = home / "dbt_target"
     started = time.perf_counter()
     cpu_before = os.times()
@@ -108,9 +108,9 @@ def dbt(home: Path, *args: str) -> DbtTiming:
             str(Path(sys.executable).parent / "dbt"),
             *args,
             "--project-dir",
-            str(DBT_PROJECT_DIR),
+            str(paths.dbt_project),
             "--profiles-dir",
-            str(DBT_PROJECT_DIR),
+            str(paths.dbt_project),
             "--target-path",
             str(target),
             "--log-path",
@@ -142,11 +142,12 @@ def dbt(home: Path, *args: str) -> DbtTiming:
 
 def baseline(home: Path) -> tuple[float, int]:
     """Run the plain DuckDB script; seconds and rows."""
-    from yecai.settings import DBT_PROJECT_DIR, get_paths
+    from yecai.settings import get_paths
 
     sql = (REPO / "benchmarks" / "trial_balance_baseline.sql").read_text(encoding="utf-8")
+    # the mapping seeds are the company's (the demo's, installed in the home)
     sql = sql.replace("{raw}", str(get_paths().raw)).replace(
-        "{seeds}", str(DBT_PROJECT_DIR / "seeds")
+        "{seeds}", str(get_paths().dbt_project / "seeds")
     )
     con = duckdb.connect(str(home / "baseline.duckdb"))
     started = time.perf_counter()
@@ -274,6 +275,7 @@ def main() -> None:
     from demo.defects import DefectLog
     from demo.erp.advance import advance_erp
     from demo.generate import generate_demo
+    from demo.install import install_company
     from demo.sqlio import parse_target
     from ingestion.runner import ingest
     from yecai.settings import get_paths
@@ -288,6 +290,7 @@ def main() -> None:
             with console.status("generating and landing the demo…"):
                 started = time.perf_counter()
                 generate_demo(paths.demo, seed=args.seed, scale=args.scale)
+                install_company(paths.home)
                 console.print(f"demo generated in {time.perf_counter() - started:.0f} s")
                 for source in ("erp", "erp2", "hr"):
                     ingest(paths, source=source)

@@ -49,10 +49,12 @@ def cpu_seconds() -> float:
 
 
 def worker_yecai(home: Path) -> dict:
+    from demo.install import install_company
     from ingestion.runner import ingest
     from yecai.settings import Paths
 
     paths = Paths(home=home)
+    install_company(home)  # the demo company's sources.yml and contracts (YECAI_ERP_URL wins)
     cpu0 = cpu_seconds()
     start = time.perf_counter()
     results = ingest(paths, source="erp")

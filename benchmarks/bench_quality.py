@@ -25,7 +25,7 @@ import duckdb
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from quality.runner import run_layer  # noqa: E402
-from yecai.settings import DBT_PROJECT_DIR, Paths, get_paths  # noqa: E402
+from yecai.settings import Paths, get_paths  # noqa: E402
 
 SYNTHETIC_SQL = """
 create schema finance; create schema governance; create schema master;
@@ -64,22 +64,18 @@ def synthetic_home(vouchers: int) -> Paths:
 
 
 def time_dbt(paths: Paths) -> float:
-    env = {
-        **os.environ,
-        "YECAI_HOME": str(paths.home),
-        "YECAI_WAREHOUSE_PATH": str(paths.build_db),
-        "YECAI_RAW_ZONE": str(paths.raw),
-        "YECAI_LAKE_META": str(paths.lake_meta),
-    }
+    from orchestration.defs.transform.dbt_args import dbt_env
+
+    env = {**os.environ, **dbt_env(paths)}
     start = time.perf_counter()
     subprocess.run(
         [
             "dbt",
             "build",
             "--project-dir",
-            str(DBT_PROJECT_DIR),
+            str(paths.dbt_project),
             "--profiles-dir",
-            str(DBT_PROJECT_DIR),
+            str(paths.dbt_project),
         ],
         check=True,
         env=env,

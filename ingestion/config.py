@@ -1,25 +1,29 @@
-"""Which systems to extract: ``sources.yml`` at ``paths.sources_config``, or the demo company.
+"""Which systems to extract, as the connectors see them: the company's ``sources.yml``.
 
-Connections come only from environment variables (``url_env``, ``token_env``), so the file
-can be committed without secrets. Without a ``sources.yml`` the built-in default describes
-the demo company that ``yecai demo generate`` writes under ``paths.demo``.
+``yecai.config`` checks the file against its schema (one line per mistake, "did you mean …");
+this module turns it into the plain settings the connectors read. Connections come from the
+file (a SQLite path or a password-less URL) or, for anything with a secret, from the
+environment variable it names (``url_env``, ``token_env``, ``path_env``); a variable that is
+set wins over the URL written beside it. There is no built-in company: a home without
+``sources.yml`` is an error that says to run ``yecai demo generate`` or ``yecai init``.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-import yaml
+from urllib.parse import urlsplit
 
 from ingestion.connectors.rest_settings import RestSettings, rest_settings
-from ingestion.contract import CONTRACTS_DIR, contract_entities
+from ingestion.contract import Contract, contract_entities, load_contract, suggest
+from yecai.config.load import contracts_root as company_contracts_root
+from yecai.config.load import load_company, resolve_in_home
+from yecai.config.schema import DEFAULT_LOOKBACK_DAYS, CompanyConfig
 from yecai.errors import YecaiError
 from yecai.settings import Paths
 
 KINDS = ("sql", "rest", "files")
-DEFAULT_LOOKBACK_DAYS = 3.0
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,7 @@ class EntityConfig:
     target: str
     cursor: str | None = None  # None: use the contract's cursor
     detect_deletes: bool = True
+    key: tuple[str, ...] | None = None  # None: the contract's primary key
     # REST only: the source's rest: settings with this entity's rest: overrides applied.
     rest: RestSettings | None = None
 
@@ -38,14 +43,15 @@ class SourceConfig:
     name: str
     kind: str
     entities: dict[str, EntityConfig]
+    contracts_root: Path
     url_env: str | None = None
     default_url: str | None = None
     token_env: str | None = None
-    default_token: str | None = None
     path: Path | None = None
     lookback_days: float = DEFAULT_LOOKBACK_DAYS
-    # Where this source's contracts live: the built-in ones, or a folder sources.yml names.
-    contracts_root: Path = CONTRACTS_DIR
+    # Where the setting came from, for messages.
+    where: str = "sources.yml"
+    legal_entities: tuple[str, ...] = field(default_factory=tuple)
 
     def url(self) -> str:
         """The connection URL, read from the environment at the moment it is needed."""
@@ -60,177 +66,140 @@ class SourceConfig:
         return value
 
     def token(self) -> str | None:
-        value = os.environ.get(self.token_env) if self.token_env else None
-        return value or self.default_token
+        return os.environ.get(self.token_env) if self.token_env else None
+
+    def contract(self, entity: str) -> Contract:
+        """The entity's contract with the overrides ``sources.yml`` gives (cursor, key)."""
+        contract = load_contract(self.name, entity, self.contracts_root)
+        settings = self.entities.get(entity)
+        if settings is None:
+            return contract
+        return with_overrides(contract, settings, self.where)
 
 
-# The demo CRM's API, described the way any REST source is: as configuration values (its
-# sources.yml `rest:` mapping).
-DEMO_CRM_REST = {
-    "auth": {"type": "bearer", "token_env": "YECAI_CRM_TOKEN"},
-    "records_path": "data",
-    "paginator": {
-        "type": "cursor",
-        "cursor_path": "next_cursor",
-        "cursor_param": "cursor",
-        "page_size_param": "limit",
-        "page_size": 500,
-    },
-    "incremental": {"param": "updated_since", "format": "iso_z"},
-    "deleted_field": "deleted",
-}
+def with_overrides(contract: Contract, entity: EntityConfig, where: str) -> Contract:
+    """``contract`` with ``sources.yml``'s cursor and key; a column it lacks is an error."""
+    names = contract.column_names
+    changes: dict = {}
+    if entity.cursor is not None:
+        _check_column(entity.cursor, names, where, contract, "cursor")
+        changes["cursor"] = entity.cursor
+    if entity.key is not None:
+        for column in entity.key:
+            _check_column(column, names, where, contract, "key")
+        changes["primary_key"] = tuple(entity.key)
+    return replace(contract, **changes) if changes else contract
 
 
-def default_config(paths: Paths) -> dict[str, SourceConfig]:
-    """The demo company: ERP and ERP2 in SQLite, the CRM over HTTP, HR export files."""
+def _check_column(column: str, names: list[str], where: str, contract: Contract, what: str):
+    if column in names:
+        return
+    key_path = f"sources.{contract.source}.entities.{contract.entity}.{what}"
+    raise YecaiError(
+        f"{where}: {key_path}: {column!r} is not a column of contract "
+        f"{contract.source}.{contract.entity}{suggest(column, names)}",
+        f"use one of its columns ({', '.join(names)}) or add the column to the contract",
+    )
 
-    def sql_entities(source: str) -> dict[str, EntityConfig]:
-        return {e: EntityConfig(name=e, target=e) for e in contract_entities(source)}
 
-    crm_rest = rest_settings(DEMO_CRM_REST, where="built-in demo configuration: source 'crm'")
-    crm_entities = {
-        e: EntityConfig(name=e, target=f"/api/v1/{e}", detect_deletes=False, rest=crm_rest)
-        for e in contract_entities("crm")
-    }
-    hr_entities = {
-        e: EntityConfig(name=e, target="", detect_deletes=False) for e in contract_entities("hr")
-    }
-    return {
-        "erp": SourceConfig(
-            name="erp",
-            kind="sql",
-            entities=sql_entities("erp"),
-            url_env="YECAI_ERP_URL",
-            default_url=f"sqlite:///{paths.demo / 'erp.sqlite'}",
-        ),
-        "erp2": SourceConfig(
-            name="erp2",
-            kind="sql",
-            entities=sql_entities("erp2"),
-            url_env="YECAI_ERP2_URL",
-            default_url=f"sqlite:///{paths.demo / 'erp2.sqlite'}",
-        ),
-        "crm": SourceConfig(
-            name="crm",
-            kind="rest",
-            entities=crm_entities,
-            url_env="YECAI_CRM_URL",
-            default_url="http://127.0.0.1:8765",
-            token_env="YECAI_CRM_TOKEN",
-            default_token="demo-token",
-        ),
-        "hr": SourceConfig(
-            name="hr",
-            kind="files",
-            entities=hr_entities,
-            path=Path(os.environ.get("YECAI_HR_DROP") or paths.hr_drop),
-        ),
-    }
+def _sqlite_in_home(url: str, paths: Paths) -> str:
+    """A relative SQLite path in ``sources.yml`` (``sqlite:///systems/ledger.sqlite``) is in the home."""
+    parts = urlsplit(url)
+    if parts.scheme != "sqlite" or not parts.path.startswith("/") or parts.path.startswith("//"):
+        return url
+    relative = parts.path[1:]
+    if not relative or Path(relative).is_absolute():
+        return url
+    return f"sqlite:///{paths.home / relative}"
+
+
+def convert(company: CompanyConfig, paths: Paths) -> dict[str, SourceConfig]:
+    """The connectors' view of a checked ``sources.yml`` (pure apart from ``path_env``)."""
+    where = str(paths.sources_config)
+    root = company_contracts_root(paths, company)
+    out: dict[str, SourceConfig] = {}
+    for name, source in company.sources.items():
+        entities = dict(source.entities)
+        if not entities:
+            # Only this company's own contracts: nothing is inherited from anywhere else.
+            entities = {e: None for e in contract_entities(name, root)}
+        if not entities:
+            raise YecaiError(
+                f"{where}: sources.{name} lists no entities and {root / name} holds no contracts",
+                f"list its entities under sources.{name}.entities and write a contract "
+                f"{root / name}/<entity>.yml for each (docs/onboarding.md)",
+            )
+        settings = {
+            entity: _entity(source, entity, spec, f"{where}: sources.{name}.entities.{entity}")
+            for entity, spec in entities.items()
+        }
+        path = None
+        if source.kind == "files":
+            given = (os.environ.get(source.path_env) if source.path_env else None) or source.path
+            if not given:
+                raise YecaiError(
+                    f"{where}: sources.{name}: environment variable {source.path_env} is empty",
+                    f"export {source.path_env}=<drop folder>, or give path: in sources.yml",
+                )
+            path = resolve_in_home(paths, given)
+        out[name] = SourceConfig(
+            name=name,
+            kind=source.kind,
+            entities=settings,
+            contracts_root=root,
+            url_env=getattr(source, "url_env", None),
+            default_url=_sqlite_in_home(source.url, paths)
+            if getattr(source, "url", None)
+            else None,
+            token_env=getattr(source, "token_env", None),
+            path=path,
+            lookback_days=float(source.lookback_days),
+            where=where,
+            legal_entities=tuple(source.legal_entities),
+        )
+    return out
+
+
+def _entity(source, name: str, spec, where: str) -> EntityConfig:
+    """One entity's settings; a REST entity's endpoint defaults to its name under the URL."""
+    kind = source.kind
+    target = "" if kind == "files" else name
+    rest = (
+        rest_settings(
+            source.rest,
+            getattr(spec, "rest", None),
+            where=where,
+            legacy_token_env=source.token_env,
+        )
+        if kind == "rest"
+        else None
+    )
+    if spec is None:
+        return EntityConfig(name=name, target=target, detect_deletes=kind == "sql", rest=rest)
+    target = getattr(spec, "table", None) or getattr(spec, "endpoint", None) or target
+    detect = spec.detect_deletes if spec.detect_deletes is not None else kind == "sql"
+    return EntityConfig(
+        name=name,
+        target=str(target),
+        cursor=spec.cursor,
+        detect_deletes=detect,
+        key=tuple(spec.key) if spec.key else None,
+        rest=rest,
+    )
 
 
 def load_config(paths: Paths) -> dict[str, SourceConfig]:
-    """The active configuration: ``sources.yml`` if present, else the demo default."""
-    cfg_path = paths.sources_config
-    if not cfg_path.is_file():
-        return default_config(paths)
-    try:
-        data = yaml.safe_load(cfg_path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise YecaiError(f"{cfg_path} is not valid YAML: {exc}", "fix the file") from exc
-    return parse_config(data, where=str(cfg_path), home=paths.home)
+    """The active configuration: this home's ``sources.yml`` (a YecaiError when missing)."""
+    return convert(load_company(paths), paths)
 
 
-def parse_config(data: dict, where: str, home: Path) -> dict[str, SourceConfig]:
-    """Check a ``sources.yml`` mapping and turn it into source configs."""
-    sources = data.get("sources")
-    if not isinstance(sources, dict) or not sources:
-        raise YecaiError(
-            f"{where}: expected a top-level 'sources:' mapping of source name → settings",
-            "see docs/decisions-ingestion.md for an example sources.yml",
-        )
-    contracts_root = CONTRACTS_DIR
-    if data.get("contracts_dir"):
-        contracts_root = Path(str(data["contracts_dir"])).expanduser()
-        contracts_root = contracts_root if contracts_root.is_absolute() else home / contracts_root
-        if not contracts_root.is_dir():
-            raise YecaiError(
-                f"{where}: contracts_dir {contracts_root} does not exist",
-                "create it with one <source>/<entity>.yml per entity, or remove contracts_dir",
-            )
-    out: dict[str, SourceConfig] = {}
-    for name, raw in sources.items():
-        if not isinstance(raw, dict):
-            raise YecaiError(f"{where}: source {name!r} must be a mapping", "fix the file")
-        kind = raw.get("kind")
-        if kind not in KINDS:
-            raise YecaiError(
-                f"{where}: source {name!r} has kind {kind!r}", f"use one of {', '.join(KINDS)}"
-            )
-        if "url" in raw or "token" in raw:
-            raise YecaiError(
-                f"{where}: source {name!r} puts a connection or token in the file",
-                "use url_env / token_env naming environment variables; secrets stay out of files",
-            )
-        if kind in ("sql", "rest") and not raw.get("url_env"):
-            raise YecaiError(
-                f"{where}: source {name!r} needs url_env (the environment variable with its URL)",
-                "add e.g. url_env: YECAI_ERP_URL",
-            )
-        entities = _parse_entities(name, kind, raw, where, contracts_root)
-        path = None
-        if kind == "files":
-            env_value = os.environ.get(raw["path_env"]) if raw.get("path_env") else None
-            given = env_value or raw.get("path")
-            if not given:
-                raise YecaiError(
-                    f"{where}: files source {name!r} needs path or path_env", "add path: <folder>"
-                )
-            path = Path(given).expanduser()
-            path = path if path.is_absolute() else home / path
-        out[name] = SourceConfig(
-            name=name,
-            kind=kind,
-            entities=entities,
-            url_env=raw.get("url_env"),
-            token_env=raw.get("token_env"),
-            path=path,
-            lookback_days=float(raw.get("lookback_days", DEFAULT_LOOKBACK_DAYS)),
-            contracts_root=contracts_root,
-        )
-    return out
+def file_sources(config: dict[str, SourceConfig]) -> dict[str, Path]:
+    """The drop folder of every files source (what the file-drop sensor watches)."""
+    return {s.name: s.path for s in config.values() if s.kind == "files" and s.path is not None}
 
 
-def _parse_entities(
-    source: str, kind: str, source_raw: dict, where: str, contracts_root: Path
-) -> dict[str, EntityConfig]:
-    raw = source_raw.get("entities")
-    if raw is None:
-        names = contract_entities(source, contracts_root)
-        raw = {n: {} for n in names}
-    if isinstance(raw, list):
-        raw = {str(n): {} for n in raw}
-    if not isinstance(raw, dict) or not raw:
-        raise YecaiError(
-            f"{where}: source {source!r} lists no entities (and has no contracts)",
-            "add entities: with a name per table / endpoint",
-        )
-    out = {}
-    for name, spec in raw.items():
-        spec = spec or {}
-        # A REST entity's endpoint defaults to its name, relative to the source's URL.
-        default_target = "" if kind == "files" else name
-        out[name] = EntityConfig(
-            name=name,
-            target=str(spec.get("table") or spec.get("endpoint") or default_target),
-            cursor=spec.get("cursor"),
-            detect_deletes=bool(spec.get("detect_deletes", kind == "sql")),
-            rest=rest_settings(
-                source_raw.get("rest"),
-                spec.get("rest"),
-                where=f"{where}: source {source!r}, entity {name!r}",
-                legacy_token_env=source_raw.get("token_env"),
-            )
-            if kind == "rest"
-            else None,
-        )
-    return out
+def check_overrides(config: dict[str, SourceConfig]) -> None:
+    """Load every entity's contract with its overrides, so a misspelt column fails up front."""
+    for source in config.values():
+        for entity in source.entities:
+            source.contract(entity)

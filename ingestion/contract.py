@@ -1,12 +1,15 @@
-"""Per-entity contracts, kept as data in ``ingestion/contracts/<source>/<entity>.yml``.
+"""Per-entity contracts, kept as data in the company's ``contracts/<source>/<entity>.yml``.
 
 A contract names the columns an entity must have (type, nullability), its primary key,
 its cursor column and what to do when the source drifts away from it. Loading is strict:
 a contract with a mistake is a ``YecaiError`` naming the file, not a surprise mid-batch.
+The contracts belong to the company (its home, next to ``sources.yml``); the product ships
+none (the demo company's are in ``demo/company/contracts/``).
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,8 +17,6 @@ from pathlib import Path
 import yaml
 
 from yecai.errors import YecaiError
-
-CONTRACTS_DIR = Path(__file__).resolve().parent / "contracts"
 
 # Contract types, in DuckDB spelling. Money is decimal(18,2); rates decimal(18,8).
 _TYPE_RE = re.compile(
@@ -67,11 +68,17 @@ class Contract:
         raise KeyError(name)
 
 
-def contract_path(source: str, entity: str, root: Path = CONTRACTS_DIR) -> Path:
+def suggest(word: str, choices: list[str]) -> str:
+    """``"; did you mean 'x'?"`` for the closest of ``choices``, or nothing."""
+    found = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"; did you mean {found[0]!r}?" if found else ""
+
+
+def contract_path(source: str, entity: str, root: Path) -> Path:
     return root / source / f"{entity}.yml"
 
 
-def load_contract(source: str, entity: str, root: Path = CONTRACTS_DIR) -> Contract:
+def load_contract(source: str, entity: str, root: Path) -> Contract:
     """Read and check one contract file."""
     path = contract_path(source, entity, root)
     if not path.is_file():
@@ -126,11 +133,16 @@ def parse_contract(data: dict, source: str, entity: str, where: str = "contract"
             "primary_key is still TODO: name the column(s) that identify a row "
             "(the draft's comment lists candidates)"
         )
-    if not pk or any(k not in names for k in pk):
+    if not pk or not isinstance(pk, list):
         raise bad(f"'primary_key' must list contract columns; got {pk!r}")
+    for key in pk:
+        if key not in names:
+            raise bad(
+                f"primary_key column {key!r} is not a contract column{suggest(str(key), names)}"
+            )
     cursor = data.get("cursor")
     if cursor is not None and cursor not in names:
-        raise bad(f"cursor {cursor!r} is not a contract column")
+        raise bad(f"cursor {cursor!r} is not a contract column{suggest(str(cursor), names)}")
     on_drift = data.get("on_drift", "quarantine")
     if on_drift not in DRIFT_POLICIES:
         raise bad(f"on_drift {on_drift!r} must be one of {', '.join(DRIFT_POLICIES)}")
@@ -161,7 +173,7 @@ def parse_contract(data: dict, source: str, entity: str, where: str = "contract"
     )
 
 
-def contract_entities(source: str, root: Path = CONTRACTS_DIR) -> list[str]:
+def contract_entities(source: str, root: Path) -> list[str]:
     """Entities that have a contract for ``source``, sorted."""
     folder = root / source
     return sorted(p.stem for p in folder.glob("*.yml")) if folder.is_dir() else []

@@ -12,7 +12,7 @@ from ingestion.config import EntityConfig, SourceConfig
 from ingestion.connectors import files as files_conn
 from ingestion.connectors import rest as rest_conn
 from ingestion.connectors import sql as sql_conn
-from ingestion.contract import Contract
+from ingestion.contract import Contract, suggest
 from ingestion.process import STREAM_VIEW
 from ingestion.validation import match_columns
 from yecai.errors import YecaiError
@@ -20,6 +20,33 @@ from yecai.errors import YecaiError
 
 def _cursor(contract: Contract, entity: EntityConfig) -> str | None:
     return entity.cursor or contract.cursor
+
+
+def require_columns(
+    mapping: dict[str, str],
+    table_columns: list[str],
+    contract: Contract,
+    source: SourceConfig,
+    entity: EntityConfig,
+    cursor: str | None,
+) -> None:
+    """The live table has the cursor and key columns, or the batch fails naming the one it lacks.
+
+    Without the cursor the read would silently become a full extraction every time, without a
+    key column deletes could not be found: both are configuration mistakes to fix, not to guess
+    around.
+    """
+    wanted = ([cursor] if cursor else []) + list(contract.primary_key)
+    for column in wanted:
+        if column in mapping:
+            continue
+        what = "cursor" if column == cursor else "key column"
+        raise YecaiError(
+            f"{source.name}.{entity.name}: {what} {column!r} is not a column of table "
+            f"{entity.target}{suggest(column, table_columns)} (it has {', '.join(table_columns)})",
+            f"fix the {what} in {source.contracts_root / source.name / (entity.name + '.yml')} "
+            f"or in {source.where} (sources.{source.name}.entities.{entity.name})",
+        )
 
 
 def extract_from_sql(
@@ -46,6 +73,7 @@ def extract_from_sql(
         types = sql_conn.column_types(con, ref)
         mapping = match_columns(list(types), contract)
         cursor = _cursor(contract, entity)
+        require_columns(mapping, list(types), contract, source, entity, cursor)
         cursor_src = mapping.get(cursor) if cursor else None
         ctype = contract.column(cursor).type if cursor in contract.column_names else None
         bound = sql_conn.lower_bound(watermark, ctype or "", source.lookback_days)

@@ -26,7 +26,7 @@ from ingestion.batches import (
 )
 from ingestion.config import EntityConfig, SourceConfig, load_config
 from ingestion.connectors import SourceUnavailable
-from ingestion.contract import Contract, load_contract
+from ingestion.contract import Contract
 from ingestion.extract import extract_from_file, extract_from_rest, extract_from_sql
 from ingestion.lake import landed_file_checksums, latest_manifest
 from ingestion.landing import (
@@ -103,7 +103,7 @@ def unmatched_files(source: SourceConfig) -> list[Path]:
     patterns = []
     for name in source.entities:
         try:
-            contract = load_contract(source.name, name, source.contracts_root)
+            contract = source.contract(name)
         except YecaiError:
             continue  # that entity already failed with its own message
         patterns.append(contract.file_pattern or f"{name}*")
@@ -133,7 +133,7 @@ def _report_unmatched_files(paths: Paths, source: SourceConfig) -> list[BatchRes
                 f"{len(strays)} file(s) in {source.path} match no {source.name} contract and "
                 f"were not read: {names}",
                 "rename them the way the exports are named (see file_pattern in "
-                f"ingestion/contracts/{source.name}/), add a contract, or move them out",
+                f"{source.contracts_root / source.name}/), add a contract, or move them out",
             ),
         )
     ]
@@ -192,7 +192,7 @@ def ingest_entity(
     try:
         recover(paths, source.name, entity.name)
         try:
-            contract = load_contract(source.name, entity.name, source.contracts_root)
+            contract = source.contract(entity.name)
         except YecaiError as exc:
             return [_failed(paths, source.name, entity.name, utc_now_iso(), None, exc)]
         if source.kind == "files":
@@ -238,7 +238,8 @@ def _ingest_files(
                 None,
                 YecaiError(
                     f"{source.name}: drop folder {folder} does not exist",
-                    "generate the demo (`yecai demo generate`) or set the source's path",
+                    f"create it, or point sources.{source.name}.path in sources.yml at the folder "
+                    "the exports are dropped into",
                 ),
             )
         ]

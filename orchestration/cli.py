@@ -10,10 +10,13 @@ from rich.markup import escape
 
 from demo.errors import DemoError
 from orchestration.commands import (
+    config_cmd,
     contract_cmd,
+    dbt_cmd,
     demo_cmd,
     info_cmd,
     ingest_cmd,
+    init_cmd,
     lake_cmd,
     pipeline_cmd,
     quality_cmd,
@@ -33,6 +36,9 @@ app = typer.Typer(
 )
 
 info_cmd.register(app)
+init_cmd.register(app)
+app.add_typer(config_cmd.app, name="config")
+dbt_cmd.register(app)
 app.add_typer(demo_cmd.app, name="demo")
 ingest_cmd.register(app)
 pipeline_cmd.register(app)

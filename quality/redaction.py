@@ -100,16 +100,15 @@ def redact_gx_result(
 
 # --- which columns of an asset are sensitive ------------------------------------------
 def _contract_roots(paths: Paths) -> dict[str, Path]:
-    """Source -> its contracts folder, from the active configuration (the built-in contracts
-    when the configuration cannot be read: the name rule still protects, and ingestion
-    reports the configuration's error where it belongs)."""
+    """Source -> its contracts folder, from the active configuration. Without a readable
+    configuration there are no contract tags: the name rule still protects, and ingestion
+    reports the configuration's error where it belongs."""
     from ingestion.config import load_config
-    from ingestion.contract import CONTRACTS_DIR
 
     try:
         return {name: cfg.contracts_root for name, cfg in load_config(paths).items()}
     except YecaiError:
-        return {p.name: CONTRACTS_DIR for p in CONTRACTS_DIR.iterdir() if p.is_dir()}
+        return {}
 
 
 class SensitiveColumns:
@@ -121,12 +120,20 @@ class SensitiveColumns:
             for path in sorted((Path(root) / source).glob("*.yml")):
                 rel = read_contract_tags(path, f"raw.{source}.{path.stem}")
                 self.contracts[rel.relation] = rel
-        models_dir = Path(dbt_models_dir or DBT_PROJECT_DIR / "models")
-        self.models = read_model_yaml_tags(models_dir) if models_dir.is_dir() else {}
+        # The product's models and the company's own (its staging models) carry tags.
+        models_dirs = (
+            [Path(dbt_models_dir)]
+            if dbt_models_dir
+            else [DBT_PROJECT_DIR / "models", paths.dbt_project / "models"]
+        )
+        self.models = {}
+        for models_dir in models_dirs:
+            if models_dir.is_dir():
+                self.models.update(read_model_yaml_tags(models_dir))
         self.upstream = tagged_names(self.contracts.values())
 
     def for_asset(self, asset: str, columns: Collection[str] = ()) -> tuple[str, ...]:
-        """The columns of ``asset`` (``raw.hr.employees``, ``canonical.employee``) to protect."""
+        """The columns of ``asset`` (``raw.<source>.<entity>``, ``canonical.employee``) to protect."""
         own = self.contracts.get(asset) or self.models.get(asset.split(".", 1)[-1])
         names = list(dict.fromkeys([*(own.columns if own else ()), *columns]))
         return tuple(effective_classes(names, own.tags if own else {}, self.upstream))

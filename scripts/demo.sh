@@ -15,7 +15,9 @@ CRM_PORT=${YECAI_CRM_PORT:-8765}
 export YECAI_CRM_URL=${YECAI_CRM_URL:-http://127.0.0.1:$CRM_PORT}
 
 echo "==> generating the demo group company (seed $SEED, scale $SCALE) into $YECAI_HOME/demo"
+echo "    and installing its configuration (demo/company: sources.yml, contracts, dbt project) into $YECAI_HOME"
 "${UV[@]}" run yecai demo generate --seed "$SEED" --scale "$SCALE"
+"${UV[@]}" run yecai config check
 
 echo "==> starting the demo CRM API on $YECAI_CRM_URL"
 # The token comes from the exported YECAI_CRM_TOKEN: on the command line `ps` would show it.

@@ -1,7 +1,8 @@
 """Where everything lives. One settings object, derived from ``YECAI_HOME``.
 
 All paths are derived from the home folder so that moving ``YECAI_HOME`` moves the
-whole installation (lake, warehouse, reports, Dagster instance, demo sources).
+whole installation (lake, warehouse, reports, Dagster instance, demo sources) and the company's
+configuration (``sources.yml``, ``contracts/``, its dbt project ``dbt/``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ from pathlib import Path
 HOME_ENV = "YECAI_HOME"
 DEFAULT_HOME_NAME = ".yecai"
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+# The product's dbt package (`yecai`), installed by every company's dbt project.
+DBT_PACKAGE_DIR = REPO_ROOT / "dbt_project"
+# Older name of the same folder (the product's models, macros and seeds).
+DBT_PROJECT_DIR = DBT_PACKAGE_DIR
 
 
 @dataclass(frozen=True)
@@ -87,13 +91,29 @@ class Paths:
 
     @property
     def hr_drop(self) -> Path:
-        """Folder HR exports are dropped into; the file sensor watches it."""
+        """The demo company's HR export drop folder (its sources.yml points a files source here)."""
         return self.demo / "hr_drop"
 
+    # --- the company's configuration (yecai init DIR, or yecai demo generate) ---------
     @property
     def sources_config(self) -> Path:
-        """``sources.yml``: which systems to extract. Absent means the demo company."""
+        """``sources.yml``: the source registry. Absent: the home holds no company yet."""
         return self.home / "sources.yml"
+
+    @property
+    def contracts(self) -> Path:
+        """Default contracts folder, ``contracts/<source>/<entity>.yml`` (sources.yml may move it)."""
+        return self.home / "contracts"
+
+    @property
+    def dbt_project(self) -> Path:
+        """The company's own dbt project: staging, conforming models, mapping seeds."""
+        return self.home / "dbt"
+
+    @property
+    def dbt_target(self) -> Path:
+        """dbt's target folder of the company project (manifest, run_results.json, logs)."""
+        return self.dbt_project / "target"
 
     def as_dict(self) -> dict[str, str]:
         return {
@@ -114,7 +134,10 @@ class Paths:
             "demo": str(self.demo),
             "hr_drop": str(self.hr_drop),
             "sources_config": str(self.sources_config),
-            "dbt_project": str(DBT_PROJECT_DIR),
+            "dbt_project": str(self.dbt_project),
+            "contracts": str(self.contracts),
+            "dbt_target": str(self.dbt_target),
+            "dbt_package": str(DBT_PACKAGE_DIR),
         }
 
 

@@ -157,7 +157,7 @@ def rest_settings(
 ) -> RestSettings:
     """Check a source's ``rest:`` mapping (and an entity's overrides) → ``RestSettings``.
 
-    ``where`` names the place for messages (``sources.yml: source 'crm'``). A source that
+    ``where`` names the place for messages (``sources.yml: sources.shop.entities.orders``). A source that
     predates ``rest.auth`` and names ``token_env`` gets bearer auth with that variable.
     """
     merged: dict[str, Any] = {}

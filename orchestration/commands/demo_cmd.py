@@ -28,6 +28,7 @@ from demo.generate import (
     DemoSummary,
     generate_demo,
 )
+from demo.install import erp_url_written, install_company
 from demo.sqlio import TargetError, parse_target
 from orchestration.commands import demo_crm_cmd
 from yecai.errors import YecaiError
@@ -114,9 +115,14 @@ def generate(
         ),
     ] = None,
 ) -> None:
-    """Generate the demo group company: ERP, second ERP, CRM store, HR exports and ground truth."""
+    """Generate the demo group company: ERP, second ERP, CRM store, HR exports and ground truth.
+
+    Also installs the demo company's configuration (demo/company/: sources.yml, contracts, its
+    dbt project) into YECAI_HOME, as `yecai init` lays out any company.
+    """
     console = Console()
-    out_dir = out or get_paths().demo
+    paths = get_paths()
+    out_dir = out or paths.demo
     if erp_url:
         _target_or_error(erp_url)
     with Progress(
@@ -151,6 +157,23 @@ def generate(
     for table in summary_tables(summary):
         console.print(table)
     console.print(f"[bold green]demo written to[/] {out_dir}  (ERP: {summary.erp_target})")
+    if Path(out_dir).resolve() == paths.demo.resolve():
+        written = erp_url is None or erp_url_written(erp_url)
+        install_company(paths.home, erp_url=erp_url if written else None)
+        if not written:
+            console.print(
+                "[yellow]the ERP URL carries a password, so sources.yml does not hold it:[/] "
+                "export YECAI_ERP_URL=<the url> before running yecai"
+            )
+        console.print(
+            f"[bold green]demo company configuration installed in[/] {paths.home} "
+            "(sources.yml, contracts/, dbt/)"
+        )
+    else:
+        console.print(
+            f"[yellow]the configuration was not installed:[/] its sources.yml expects the systems "
+            f"under {paths.demo}; generate without --out to run the pipeline on them"
+        )
 
 
 def _manifest(out_dir: Path) -> dict:

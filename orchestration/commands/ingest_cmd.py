@@ -52,7 +52,7 @@ def register(app: typer.Typer) -> None:
             None,
             "--source",
             "-s",
-            help="Only this source (erp, erp2, crm, hr, or one in sources.yml).",
+            help="Only this source (a name in sources.yml).",
         ),
         entity: str | None = typer.Option(
             None, "--entity", "-e", help="Only this entity (a contract name, e.g. customers)."
@@ -60,7 +60,7 @@ def register(app: typer.Typer) -> None:
         full_refresh: bool = typer.Option(
             False,
             "--full-refresh",
-            help="Re-read everything, ignoring the watermark (and re-read HR files already "
+            help="Re-read everything, ignoring the watermark (and re-read dropped files already "
             "landed). Rows identical to their latest landed version are still not landed twice.",
         ),
         revalidate_landed: bool = typer.Option(

@@ -156,6 +156,7 @@ def register(app: typer.Typer) -> None:
         Recorded in the Dagster instance under YECAI_HOME/dagster. Exits 1 and names the failed
         step when a run fails.
         """
+        from orchestration.commands.config_cmd import load_usable_definitions, require_company
         from orchestration.defs.pipeline.increment import (
             INGEST_RUN_TAG,
             INLINE_TRANSFORM_TAG,
@@ -164,13 +165,18 @@ def register(app: typer.Typer) -> None:
         from orchestration.defs.pipeline.jobs import INGEST_JOB, PIPELINE_JOB, SCORECARD_JOB
         from orchestration.defs.pipeline.sensors import INLINE_SCORECARD_TAG
         from orchestration.instance import get_instance
-        from orchestration.runner import load_definitions
 
+        require_company(get_paths())
         console = Console(file=sys.stdout)
         period_range = _period_range(period, first, last)
-        console.print(f"[bold]yecai run[/] periods {period_range[0]}..{period_range[1]}")
+        if full:
+            console.print(
+                "[bold]yecai run --full[/] every period in the data, rebuilt from scratch"
+            )
+        else:
+            console.print(f"[bold]yecai run[/] periods {period_range[0]}..{period_range[1]}")
         _quiet_library_warnings()
-        defs = load_definitions()
+        defs = load_usable_definitions()
         tags = {"yecai/trigger": "yecai run"}
         if scorecard:
             tags[INLINE_SCORECARD_TAG] = "true"
@@ -223,13 +229,14 @@ def register(app: typer.Typer) -> None:
         Only those periods' partitions are rebuilt; other periods keep their data. To backfill
         from the UI instead: `yecai ui` → Assets → a per-period model → Materialize → range.
         """
+        from orchestration.commands.config_cmd import load_usable_definitions, require_company
         from orchestration.defs.pipeline.jobs import PERIOD_JOB
-        from orchestration.runner import load_definitions
 
+        require_company(get_paths())
         _quiet_library_warnings()
         console = Console(file=sys.stdout)
         period_range = _period_range(None, first, last)
-        defs = load_definitions()
+        defs = load_usable_definitions()
         job_names = {job.name for job in defs.jobs or []}
         if PERIOD_JOB not in job_names:
             raise YecaiError(
@@ -257,9 +264,15 @@ def register(app: typer.Typer) -> None:
 
         Schedules and sensors run while it is up. Stop with Ctrl-C.
         """
+        from orchestration.commands.config_cmd import require_company
         from orchestration.instance import ensure_instance
+        from yecai.config import is_configured
 
         paths = get_paths()
+        if is_configured(paths):
+            # A wrong sources.yml stops here in one line; without one the UI still starts and
+            # its only asset (setup/company_configuration) says what to do.
+            require_company(paths)
         dagster_home = ensure_instance(paths)
         executable = Path(sys.executable).parent / "dagster"
         if not executable.exists():

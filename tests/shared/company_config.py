@@ -10,9 +10,18 @@ from pathlib import Path
 
 import yaml
 
-from yecai.settings import Paths
+from yecai.settings import REPO_ROOT, Paths
 
 CONTRACTS_DIR = "contracts"
+# The demo company's configuration, for tests that borrow one of its sources.
+DEMO_COMPANY = REPO_ROOT / "demo" / "company"
+DEMO_CONTRACTS = DEMO_COMPANY / "contracts"
+
+
+def demo_source(name: str) -> dict:
+    """One source's settings from the demo company's ``sources.yml``."""
+    data = yaml.safe_load((DEMO_COMPANY / "sources.yml").read_text(encoding="utf-8"))
+    return dict(data["sources"][name])
 
 
 def write_company(paths: Paths, sources: dict, contracts: dict[tuple[str, str], str] | None = None):

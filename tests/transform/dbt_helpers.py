@@ -1,16 +1,16 @@
-"""Running the real dbt project against a chosen warehouse file, for the transform e2e tests."""
+"""Running the company's dbt project against a chosen warehouse file, for the transform e2e tests."""
 
 from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 
 from orchestration.defs.transform.dbt_args import dbt_env
-from yecai.settings import DBT_PROJECT_DIR, get_paths
+from orchestration.defs.transform.project import dbt_executable, ensure_packages
+from yecai.settings import get_paths
 
 
 def dbt_process(
@@ -18,25 +18,30 @@ def dbt_process(
 ) -> subprocess.CompletedProcess:
     """``dbt <args>`` on ``warehouse`` over the installation's raw zone, its outcome as it is.
 
-    For tests that read dbt's output or expect it to fail; ``run_dbt`` for those that need
-    it to pass. The installation is the one ``YECAI_HOME`` names when called.
+    dbt runs in the installation's company project (``<home>/dbt``, with the product package
+    installed) and with the environment the pipeline gives it (``dbt_env``: the source
+    registry and the home's paths). For tests that read dbt's output or expect it to fail;
+    ``run_dbt`` for those that need it to pass. The installation is the one ``YECAI_HOME``
+    names when called.
     """
-    env = {**os.environ, **dbt_env(get_paths()), "YECAI_WAREHOUSE_PATH": str(warehouse)}
+    paths = get_paths()
+    env = {**dbt_env(paths), "YECAI_WAREHOUSE_PATH": str(warehouse)}
+    ensure_packages(paths.dbt_project, env)
     return subprocess.run(
         [
-            str(Path(sys.executable).parent / "dbt"),
+            dbt_executable(),
             *args,
             "--project-dir",
-            str(DBT_PROJECT_DIR),
+            str(paths.dbt_project),
             "--profiles-dir",
-            str(DBT_PROJECT_DIR),
+            str(paths.dbt_project),
             # One target and log folder per warehouse: two builds in one test never share state.
             "--target-path",
             str(home / f"dbt_target_{warehouse.stem}"),
             "--log-path",
             str(home / "dbt_logs"),
         ],
-        env=env,
+        env={**os.environ, **env},
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -60,6 +65,6 @@ def rows_differing(db: Path, other: Path, table: str) -> tuple[int, int, int]:
                   (select count(*) from (select * from a.{table} except all select * from b.{table})),
                   (select count(*) from (select * from b.{table} except all select * from a.{table})),
                   (select count(*) from b.{table})"""
-        ).fetchone()
+        ).fetchall()[0]
     finally:
         con.close()

@@ -2,10 +2,12 @@
   Incremental canonical models that rewrite only the record groups touched since the last run
   (a voucher with its lines, an order with its lines), giving the same rows as a full build.
 
-  A model describes its increment in a macro returning a dict (see journal_increment.sql):
+  A model describes its increment in a macro returning a dict (see document_increment.sql):
   group_key (the column naming the group), inputs (the raw entities it reads, each with the
   expression giving a raw row's group, and `moves` when that column is not part of the
-  record's key) and dimensions (the lookups it joins). It opts in with
+  record's key; or, with no expression, `whole_source`: a newer batch rebuilds every group of
+  that source) and dimensions (the lookups it joins). The canonical documents take their
+  inputs from the source registry (document_increment()). It opts in with
       materialized='incremental', incremental_strategy='append', on_schema_change='fail',
       pre_hook=["{{ increment_scope(<m>_increment()) }}",
                 "{{ increment_record_batches(<m>_increment()) }}",
@@ -45,11 +47,15 @@
 {{ increment_state_schema() }}.{{ this.identifier }}__{{ kind }}
 {%- endmacro %}
 
-{#- Filter for the model body: the row's group is in this run's scope. -#}
+{#- Filter for the model body: the row's group is in this run's scope (a group key is
+    `<source_system>:<id>` where a whole source is rebuilt). -#}
 {% macro in_increment_scope(group_expression) -%}
 (
     {{ group_expression }} in (select group_key from {{ increment_state_table('scope') }})
     or (select bool_or(rebuild_all) from {{ increment_state_table('scope') }})
+    or split_part({{ group_expression }}, ':', 1) in (
+        select rebuild_source from {{ increment_state_table('scope') }} where rebuild_source is not null
+    )
 )
 {%- endmacro %}
 
@@ -89,11 +95,16 @@ select cast(null as varchar) as group_key where false
 {#- Pre-hook, every run (full or incremental), after the scope is decided: the newest batch of
     each input entity now, read from the batch folder names (the body reads at least these). -#}
 {% macro increment_record_batches(increment) -%}
+{%- set entities = [] -%}
+{%- for input in increment.inputs -%}
+    {%- if (input.source ~ '.' ~ input.entity) not in entities -%}{%- do entities.append(input.source ~ '.' ~ input.entity) -%}{%- endif -%}
+{%- endfor -%}
 create or replace table {{ increment_state_table('batches') }} as
-{%- if not increment.inputs %}
+{%- if not entities %}
 select cast(null as varchar) as entity, cast(null as varchar) as batch_id where false
 {%- endif %}
-{%- for input in increment.inputs %}
+{%- for entity in entities %}
+{%- set input = {'source': entity.split('.')[0], 'entity': entity.split('.', 1)[1]} %}
 select
     '{{ input.source }}.{{ input.entity }}' as entity,
     max(regexp_extract(file, 'batch=([^/]+)/', 1)) as batch_id
@@ -128,7 +139,7 @@ create or replace table {{ increment_state_table('dims_now') }} as
 create or replace table {{ increment_state_table('scope') }} as
 {%- if dims is none or increment_batches_relation() is none %}
 -- no state from an earlier run (the first incremental run): rebuild everything
-select cast(null as varchar) as group_key, true as rebuild_all
+select cast(null as varchar) as group_key, true as rebuild_all, cast(null as varchar) as rebuild_source
 {%- else %}
 with current_dimensions as (
     select dimension, k, v, n from {{ increment_state_table('dims_now') }}
@@ -153,7 +164,7 @@ changed_dimensions as (
 
 groups as (
     select cast(null as varchar) as group_key where false
-    {%- for input in increment.inputs %}
+    {%- for input in increment.inputs if input.group is not none %}
     union
     {{ increment_input_groups(input) }}
     {%- endfor %}
@@ -176,7 +187,22 @@ groups as (
     {%- endfor %}
 )
 
-select distinct group_key, false as rebuild_all from groups where group_key is not null
+select distinct group_key, false as rebuild_all, cast(null as varchar) as rebuild_source
+from groups
+where group_key is not null
+{%- for input in increment.inputs if input.group is none and raw_entity_has_files(input.source, input.entity) %}
+union
+-- no group expression: a newer batch of {{ input.source }}.{{ input.entity }} rebuilds every group of {{ input.whole_source }}
+select cast(null as varchar), false, '{{ input.whole_source }}'
+where exists (
+    select 1
+    from read_parquet('{{ raw_entity_glob(input.source, input.entity) }}', union_by_name = true, hive_partitioning = false)
+    where _batch_id > (
+        select coalesce(max(batch_id), '') from {{ increment_state_table('batches') }}
+        where entity = '{{ input.source }}.{{ input.entity }}'
+    )
+)
+{%- endfor %}
 {%- endif %}
 {%- else -%}
 -- a full build decides no scope; what it reads becomes the snapshot all the same

@@ -7,6 +7,10 @@
   older batches) instead of failing the read. The path is the same as the source's
   external_location; source() is still called so lineage shows the raw entity.
 
+  A company's staging models call it as `yecai.raw_latest(...)`; the macros it calls are named
+  with the package too, because a package macro run for a company's model resolves unqualified
+  names in the company's project.
+
   An entity that has never landed (no Parquet files yet, e.g. a source not onboarded) reads
   as an empty relation with the columns its source YAML declares, all varchar, so staging
   and everything downstream still build; the landing gap is visible in
@@ -14,7 +18,7 @@
 -#}
 {% macro raw_latest(source_name, entity) -%}
 {%- set relation = source(source_name, entity) -%}{#- lineage only -#}
-{%- if raw_entity_has_files(source_name, entity) %}
+{%- if yecai.raw_entity_has_files(source_name, entity) %}
 select * exclude (_version_rank)
 from (
     select
@@ -25,32 +29,34 @@ from (
         ) as _version_rank,
         -- When yecai first saw the record (any version): governance's first_seen.
         min(raw_rows._extracted_at) over (partition by raw_rows._source_pk) as _first_extracted_at
-    from read_parquet('{{ raw_entity_glob(source_name, entity) }}', union_by_name = true) as raw_rows
+    from read_parquet('{{ yecai.raw_entity_glob(source_name, entity) }}', union_by_name = true) as raw_rows
 ) as ranked
 where _version_rank = 1
   and not coalesce(_is_deleted, false)
 {%- else %}
-{{ raw_empty_relation(source_name, entity) }}
+{{ yecai.raw_empty_relation(source_name, entity) }}
 {%- endif %}
 {%- endmacro %}
 
-{#- Glob of an entity's Parquet files in the raw zone. -#}
+{#- Glob of an entity's Parquet files in the raw zone. The var is the package's; a company's
+    staging model calling this sees its own project's vars, hence the environment fallback. -#}
 {% macro raw_entity_glob(source_name, entity) -%}
-{{ var('raw_zone') }}/{{ source_name }}/{{ entity }}/batch=*/*.parquet
+{{ var('raw_zone', env_var('YECAI_RAW_ZONE', '../lake/raw')) }}/{{ source_name }}/{{ entity }}/batch=*/*.parquet
 {%- endmacro %}
 
 {#- True when at least one batch of the entity has landed. Only asked at run time; at parse
     time the answer does not matter (no SQL runs). -#}
 {% macro raw_entity_has_files(source_name, entity) -%}
 {%- if not execute -%}{{ return(true) }}{%- endif -%}
-{%- set result = run_query("select count(*) from glob('" ~ raw_entity_glob(source_name, entity) ~ "')") -%}
+{%- set result = run_query("select count(*) from glob('" ~ yecai.raw_entity_glob(source_name, entity) ~ "')") -%}
 {{ return(result.columns[0].values()[0] > 0) }}
 {%- endmacro %}
 
 {#- An empty relation shaped like the entity: its declared business columns plus the raw
     zone's metadata columns. -#}
 {% macro raw_empty_relation(source_name, entity) -%}
-{%- set node = graph.sources['source.' ~ project_name ~ '.' ~ source_name ~ '.' ~ entity] -%}
+{%- set node = (graph.sources.values() | selectattr('source_name', 'equalto', source_name)
+    | selectattr('name', 'equalto', entity) | first) -%}
 select
     {%- for column in node.columns %}
     cast(null as varchar) as {{ adapter.quote(column) }},

@@ -1,4 +1,8 @@
-"""Start HR ingestion when new export files land in the HR drop folder."""
+"""Start ingestion of the file-fed entities when export files land in a drop folder.
+
+Every ``files`` source in ``sources.yml`` has a drop folder (``path``); the sensor watches all
+of them, read from the configuration at each tick, so a source added or moved needs no code.
+"""
 
 import hashlib
 import json
@@ -7,9 +11,12 @@ from pathlib import Path
 import dagster as dg
 from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
+from orchestration.defs.ingestion.catalog import file_drop_folders
+from yecai.errors import YecaiError
 from yecai.settings import get_paths
 
-HR_FILE_SUFFIXES = (".csv", ".xlsx", ".xls", ".txt")
+DROP_FILE_SUFFIXES = (".csv", ".xlsx", ".xls", ".txt")
+SENSOR_NAME = "file_drop_sensor"
 
 
 def list_drop_files(folder: Path) -> dict[str, list[int]]:
@@ -21,11 +28,20 @@ def list_drop_files(folder: Path) -> dict[str, list[int]]:
         # Skip partial uploads and editor lock files (~$x.xlsx, .x.csv.part).
         if not path.is_file() or path.name.startswith((".", "~$")):
             continue
-        if path.suffix.lower() not in HR_FILE_SUFFIXES:
+        if path.suffix.lower() not in DROP_FILE_SUFFIXES:
             continue
         stat = path.stat()
         listing[path.name] = [stat.st_size, stat.st_mtime_ns]
     return listing
+
+
+def list_drop_folders(folders: dict[str, Path]) -> dict[str, list[int]]:
+    """``{"<source>/<file name>": [size, mtime_ns]}`` over every drop folder."""
+    return {
+        f"{source}/{name}": signature
+        for source, folder in sorted(folders.items())
+        for name, signature in list_drop_files(folder).items()
+    }
 
 
 def new_drop_files(listing: dict[str, list[int]], cursor: str | None) -> tuple[list[str], str]:
@@ -42,28 +58,36 @@ def new_drop_files(listing: dict[str, list[int]], cursor: str | None) -> tuple[l
 def run_key_for(listing: dict[str, list[int]], changed: list[str]) -> str:
     """A stable run key so the same drop never starts two runs."""
     payload = json.dumps({name: listing[name] for name in changed}, sort_keys=True)
-    return "hr-drop-" + hashlib.sha256(payload.encode()).hexdigest()[:16]
+    return "file-drop-" + hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
-def build_hr_drop_sensor(job: UnresolvedAssetJobDefinition) -> dg.SensorDefinition:
+def build_file_drop_sensor(job: UnresolvedAssetJobDefinition) -> dg.SensorDefinition:
     @dg.sensor(
-        name="hr_drop_sensor",
+        name=SENSOR_NAME,
         job=job,
         minimum_interval_seconds=30,
         default_status=dg.DefaultSensorStatus.RUNNING,
-        description="Starts ingestion of the HR entities when export files appear or change "
-        "in the HR drop folder (YECAI_HOME/demo/hr_drop).",
+        description="Starts ingestion of the file-fed entities when export files appear or "
+        "change in the drop folder of a files source (its path in sources.yml).",
     )
-    def hr_drop_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
-        folder = get_paths().hr_drop
-        listing = list_drop_files(folder)
+    def file_drop_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
+        try:
+            folders = file_drop_folders(get_paths())
+        except YecaiError as exc:
+            return dg.SensorResult(skip_reason=f"sources.yml: {exc.what}", cursor=context.cursor)
+        if not folders:
+            return dg.SensorResult(
+                skip_reason="no files source in sources.yml", cursor=context.cursor
+            )
+        listing = list_drop_folders(folders)
         changed, cursor = new_drop_files(listing, context.cursor)
         if not changed:
-            return dg.SensorResult(skip_reason=f"no new files in {folder}", cursor=cursor)
+            where = ", ".join(str(f) for f in folders.values())
+            return dg.SensorResult(skip_reason=f"no new files in {where}", cursor=cursor)
         request = dg.RunRequest(
             run_key=run_key_for(listing, changed),
-            tags={"yecai/trigger": "hr_drop", "yecai/files": ",".join(changed)[:200]},
+            tags={"yecai/trigger": "file_drop", "yecai/files": ",".join(changed)[:200]},
         )
         return dg.SensorResult(run_requests=[request], cursor=cursor)
 
-    return hr_drop_sensor
+    return file_drop_sensor

@@ -11,6 +11,7 @@ from orchestration.defs.shared.policies import WAREHOUSE_POOL, WAREHOUSE_RETRY
 from orchestration.defs.shared.resources import WarehouseWriter, YecaiHome
 from orchestration.defs.transform.dbt_args import (
     DBT_FILE_LOG_ENV,
+    FULL_BUILD_TAG,
     count_buildable_nodes,
     dbt_build_args,
     dbt_env,
@@ -108,7 +109,9 @@ def build_dbt_assets(
         if selects_period_models(context.assets_def, context.selected_asset_keys):
             keys = context.partition_key_range
             period_range = (keys.start, keys.end)
-        args = dbt_build_args(period_range)
+        # A full build (yecai run --full, the first build) rebuilds every period in the data.
+        full_refresh = context.run.tags.get(FULL_BUILD_TAG) == "true"
+        args = dbt_build_args(period_range, full_refresh=full_refresh)
         context.log.info(f"dbt {' '.join(args)}")
         with warehouse_writer.hold(yecai.paths()):
             yield from stream_dbt(dbt.cli(args, context=context))

@@ -1,10 +1,16 @@
-"""Pure functions that decide how dbt is invoked: arguments, vars, environment."""
+"""How dbt is invoked: arguments and vars (pure), and the one environment every dbt run gets.
+
+``dbt_env`` is the single place dbt's environment is built: the Dagster dbt step, the manifest
+parse at definitions load, ``yecai dbt`` (and so ``make dbt-parse``), the tests and the
+benchmarks all use it. It carries the source registry built from the company's ``sources.yml``.
+"""
 
 from __future__ import annotations
 
 import json
 
-from yecai.settings import Paths
+from yecai.config.registry import registry_json
+from yecai.settings import DBT_PACKAGE_DIR, Paths
 
 # dbt models that are built per fiscal period carry this tag (``config(tags=[...])`` or
 # ``+tags`` in dbt_project.yml); they become the monthly-partitioned assets.
@@ -24,27 +30,47 @@ def period_vars(first: str, last: str) -> dict[str, str]:
     return found
 
 
-def dbt_build_args(period_range: tuple[str, str] | None = None) -> list[str]:
+# The run tag the pipeline's planner sets on a full build (defs/pipeline/increment.py FULL_TAG):
+# the dbt step then rebuilds every model from scratch (`--full-refresh`).
+FULL_BUILD_TAG = "yecai/full"
+
+
+def dbt_build_args(
+    period_range: tuple[str, str] | None = None, full_refresh: bool = False
+) -> list[str]:
     """``dbt build`` arguments; with a period range, the vars that select those periods.
 
     A run may build only part of the project (the daily increment, a backfill); with dbt's
     default (eager) indirect selection it would also run a relationship test whose other
     parent is not rebuilt. ``buildable`` runs a test only where all its parents are
     selected. The direct benchmark path passes the same arguments.
+
+    ``full_refresh`` (``yecai run --full``, the first build) rebuilds every incremental model
+    from scratch: every period present in the data, not a window of periods, so the vars that
+    narrow a rebuild to some periods are left out.
     """
     args = ["build", "--indirect-selection", "buildable"]
+    if full_refresh:
+        return [*args, "--full-refresh"]
     if period_range is not None:
         args += ["--vars", json.dumps(period_vars(*period_range), sort_keys=True)]
     return args
 
 
 def dbt_env(paths: Paths) -> dict[str, str]:
-    """The environment dbt's profile and sources read (see docs/interfaces.md)."""
+    """The environment every dbt yecai runs reads (see docs/interfaces.md).
+
+    Paths from the home (warehouse, raw zone, batch records), where the product's dbt package
+    is (the company's packages.yml installs it from there), and the source registry the
+    product's models iterate over. A wrong sources.yml is a YecaiError here.
+    """
     return {
         "YECAI_HOME": str(paths.home),
         "YECAI_WAREHOUSE_PATH": str(paths.build_db),
         "YECAI_RAW_ZONE": str(paths.raw),
         "YECAI_LAKE_META": str(paths.lake_meta),
+        "YECAI_DBT_PACKAGE_DIR": str(DBT_PACKAGE_DIR),
+        "YECAI_SOURCE_REGISTRY": registry_json(paths),
     }
 
 

@@ -1,9 +1,17 @@
-"""The dbt project and its manifest, prepared once and only when the project changed."""
+"""The company's dbt project and its manifest, prepared once and only when something changed.
+
+The project dbt runs is the company's (``<home>/dbt``: its staging, conforming models and
+seeds), which installs the product's package (``dbt_project/`` of this repository) from a local
+path. Its manifest is re-parsed when a file of either changed, or when the source registry
+(from ``sources.yml``) differs from the one it was parsed with.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
 import sys
 from functools import cache, cached_property
 from importlib import metadata
@@ -14,26 +22,80 @@ from filelock import FileLock
 from packaging import version
 
 from yecai.errors import YecaiError
-from yecai.settings import DBT_PROJECT_DIR
+from yecai.settings import DBT_PACKAGE_DIR
 
 _PROJECT_SUBDIRS = ("models", "macros", "seeds", "snapshots", "tests", "analyses")
 _PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "packages.yml", "selectors.yml")
+PACKAGE_NAME = "yecai"
+# Beside the manifest: the source registry it was parsed with.
+REGISTRY_STAMP = "yecai_registry.json"
+REGISTRY_ENV = "YECAI_SOURCE_REGISTRY"
 
 
-def newest_source_mtime(project_dir: Path) -> float:
-    """The latest modification time of any file that changes the manifest."""
+def newest_source_mtime(project_dir: Path, package_dir: Path | None = DBT_PACKAGE_DIR) -> float:
+    """The latest modification time of any file that changes the manifest (project or package)."""
     newest = 0.0
-    for name in _PROJECT_FILES:
-        path = project_dir / name
-        if path.exists():
-            newest = max(newest, path.stat().st_mtime)
-    for sub in _PROJECT_SUBDIRS:
-        root = project_dir / sub
-        if root.is_dir():
-            for path in root.rglob("*"):
-                if path.is_file():
-                    newest = max(newest, path.stat().st_mtime)
+    for root_dir in [project_dir, package_dir] if package_dir else [project_dir]:
+        for name in _PROJECT_FILES:
+            path = root_dir / name
+            if path.exists():
+                newest = max(newest, path.stat().st_mtime)
+        for sub in _PROJECT_SUBDIRS:
+            root = root_dir / sub
+            if root.is_dir():
+                for path in root.rglob("*"):
+                    if path.is_file():
+                        newest = max(newest, path.stat().st_mtime)
     return newest
+
+
+def is_dbt_project(project_dir: Path) -> bool:
+    return (project_dir / "dbt_project.yml").is_file()
+
+
+def uses_product_package(project_dir: Path) -> bool:
+    """Whether the project installs the product package (a company project does; a fixture may not)."""
+    packages = project_dir / "packages.yml"
+    return packages.is_file() and "YECAI_DBT_PACKAGE_DIR" in packages.read_text(encoding="utf-8")
+
+
+def packages_installed(project_dir: Path) -> bool:
+    """The product package is installed in the project, from the folder this yecai runs from."""
+    installed = project_dir / "dbt_packages" / PACKAGE_NAME
+    if not (installed / "dbt_project.yml").is_file():
+        return False
+    return installed.resolve() == DBT_PACKAGE_DIR.resolve()
+
+
+def install_packages(project_dir: Path, env: dict[str, str]) -> None:
+    """``dbt deps`` in the company project: links the product package (local, works offline)."""
+    done = subprocess.run(
+        [
+            dbt_executable(),
+            "deps",
+            "--project-dir",
+            str(project_dir),
+            "--profiles-dir",
+            str(project_dir),
+        ],
+        cwd=project_dir,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if done.returncode != 0:
+        tail = (done.stdout + done.stderr).strip().splitlines()[-5:]
+        raise YecaiError(
+            f"dbt deps failed in {project_dir}: {' | '.join(tail)}",
+            "check packages.yml installs the product from YECAI_DBT_PACKAGE_DIR "
+            "(`yecai init` writes it) and run `yecai dbt -- deps`",
+        )
+
+
+def ensure_packages(project_dir: Path, env: dict[str, str]) -> None:
+    if uses_product_package(project_dir) and not packages_installed(project_dir):
+        install_packages(project_dir, env)
 
 
 def dbt_executable() -> str:
@@ -98,26 +160,34 @@ def dbt_resource(project: DbtProject) -> DbtCliResource:
     )
 
 
-def manifest_is_stale(project_dir: Path, manifest_path: Path) -> bool:
+def manifest_is_stale(project_dir: Path, manifest_path: Path, registry: str | None = None) -> bool:
+    """No manifest, a file newer than it, or a registry other than the one it was parsed with."""
     if not manifest_path.exists():
         return True
-    return newest_source_mtime(project_dir) > manifest_path.stat().st_mtime
+    if registry is not None:
+        stamp = manifest_path.parent / REGISTRY_STAMP
+        if not stamp.exists() or stamp.read_text(encoding="utf-8") != registry:
+            return True
+    package = DBT_PACKAGE_DIR if uses_product_package(project_dir) else None
+    return newest_source_mtime(project_dir, package) > manifest_path.stat().st_mtime
 
 
 @cache
-def dbt_project(project_dir: Path = DBT_PROJECT_DIR) -> DbtProject:
-    """The DbtProject with an up-to-date manifest.
+def dbt_project(project_dir: Path) -> DbtProject:
+    """The DbtProject with an up-to-date manifest (dbt's environment must be set: ``dbt_env``).
 
-    ``make dbt-parse`` and CI prepare the manifest ahead of time, so loading is a stat walk;
-    ``dbt parse`` runs here only when a model changed since (under a lock, because tests,
-    the webserver and ``yecai run`` may load the definitions at the same moment).
+    ``yecai dbt -- parse`` (``make dbt-parse``) prepares the manifest ahead of time, so loading
+    is a stat walk; ``dbt deps`` and ``dbt parse`` run here only when needed (under a lock,
+    because tests, the webserver and ``yecai run`` may load the definitions at the same moment).
     """
+    registry = os.environ.get(REGISTRY_ENV)
     project = DbtProject(project_dir=project_dir, profiles_dir=project_dir)
-    if manifest_is_stale(project_dir, project.manifest_path):
+    if manifest_is_stale(project_dir, project.manifest_path, registry):
         lock_path = project_dir / project.target_path / ".parse.lock"
         lock_path.parent.mkdir(parents=True, exist_ok=True)
         with FileLock(str(lock_path), timeout=600):
-            if manifest_is_stale(project_dir, project.manifest_path):
+            if manifest_is_stale(project_dir, project.manifest_path, registry):
+                ensure_packages(project_dir, {})
                 try:
                     dbt_resource(project).cli(
                         ["parse", "--quiet"], target_path=project.target_path
@@ -125,9 +195,12 @@ def dbt_project(project_dir: Path = DBT_PROJECT_DIR) -> DbtProject:
                 except Exception as exc:  # dbt reports parse errors as many exception types
                     raise YecaiError(
                         f"dbt could not parse the project at {project_dir}: {exc}",
-                        f"run `cd {project_dir} && uv run dbt parse --profiles-dir .` to see "
-                        "the full error and fix the model or YAML it names",
+                        "run `yecai dbt -- parse` to see the full error and fix the model or "
+                        "YAML it names",
                     ) from exc
+                if registry is not None:
+                    stamp = Path(project.manifest_path).parent / REGISTRY_STAMP
+                    stamp.write_text(registry, encoding="utf-8")
     return project
 
 

@@ -21,8 +21,8 @@ TRANSLATOR_SETTINGS = DagsterDbtTranslatorSettings(enable_asset_checks=False)
 class YecaiDbtTranslator(DagsterDbtTranslator):
     """dbt source ``<source>.<entity>`` is the raw asset ``raw/<source>/<entity>``.
 
-    The staging models declare one dbt source per raw-zone system (source name = ``erp``,
-    ``erp2``, ``crm``, ``hr``; table name = the entity contract), so the edge from a raw
+    The company's staging models declare one dbt source per raw-zone system (source name = the
+    source's name in sources.yml; table name = the entity contract), so the edge from a raw
     entity to its staging model appears without any per-model configuration. With
     ``period_partitions``, the models tagged ``fiscal_period`` are partitioned by it.
     """

@@ -45,7 +45,10 @@ def _wait_until_up(url: str, process: subprocess.Popen, seconds: float) -> None:
 
 @pytest.fixture
 def home_with_a_finished_run(tmp_path, monkeypatch):
+    from demo.install import install_company
+
     home = tmp_path / "home"
+    install_company(home)  # the raw assets are the demo company's entities (no data needed)
     monkeypatch.setenv("YECAI_HOME", str(home))
     monkeypatch.setenv("YECAI_DBT_PROJECT_DIR", str(FIXTURE_DBT))
     monkeypatch.delenv("YECAI_DAGSTER_PG_URL", raising=False)

@@ -20,9 +20,9 @@ import pytest
 
 from demo.crm.server import start_crm_server
 from demo.defects import DefectConfig
-from demo.generate import generate_demo
 from demo.world import build_world
 from ingestion.runner import ingest
+from tests.shared.demo_home import generate_demo_company
 from tests.transform.dbt_helpers import dbt_process
 from yecai.settings import get_paths
 
@@ -44,14 +44,17 @@ PARTY_ENTITIES = {
 # tables this area owns. Finance marts are another area's and are tested there.
 SELECTION = [
     "--select",
+    # the company's staging and conforming models, the product's interface and canonical
+    # models, every seed (dbt selects a package's nodes by their fqn, not their path)
     "path:models/staging",
-    "path:models/intermediate",
-    "path:seeds",
+    "yecai.interface",
+    "yecai.intermediate",
+    "resource_type:seed",
     "master_data_exceptions",
     "ingestion_batches",
     "--exclude",
-    "path:models/intermediate/finance",
-    "path:seeds/finance",
+    "yecai.intermediate.finance",
+    "yecai.finance",
     # Only tests whose every parent is built here (not another area's tests on shared models).
     "--indirect-selection",
     "cautious",
@@ -95,7 +98,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("YECAI_HOME", str(home))
         paths = get_paths()
-        generate_demo(paths.demo, seed=SEED, scale=SCALE, defects=DEFECTS)
+        generate_demo_company(paths, seed=SEED, scale=SCALE, defects=DEFECTS)
         crm = start_crm_server(
             paths.demo / "crm.sqlite", token="demo-token", max_requests_per_second=1000
         )

@@ -25,10 +25,10 @@ from typer.testing import CliRunner
 
 from demo.defects import DefectConfig, DefectLog
 from demo.erp.advance import advance_erp
-from demo.generate import generate_demo
 from demo.sqlio import parse_target
 from ingestion.runner import ingest
 from orchestration.cli import app
+from tests.shared.demo_home import generate_demo_company
 from tests.transform.dbt_helpers import dbt_process, run_dbt
 from yecai.settings import get_paths
 
@@ -56,13 +56,14 @@ EXPECTED_TYPE = {
     "booked_without_document": "booked_without_document",
     "unbalanced_voucher": "unbalanced_voucher",
 }
+# dbt selects the product package's models by fqn (package.folder…), not by path
 FINANCE = [
-    "path:models/intermediate/finance",
-    "path:models/marts/finance",
-    "path:models/marts/business",
-    "path:models/marts/management",
-    "path:models/marts/governance/reconciliation_exceptions.sql",
-    "path:models/marts/governance/reconciliation_summary.sql",
+    "yecai.intermediate.finance",
+    "yecai.marts.finance",
+    "yecai.marts.business",
+    "yecai.marts.management",
+    "reconciliation_exceptions",
+    "reconciliation_summary",
 ]
 
 
@@ -96,7 +97,7 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> Books:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("YECAI_HOME", str(home))
         paths = get_paths()
-        generate_demo(paths.demo, seed=SEED, scale=SCALE, defects=DEFECTS)
+        generate_demo_company(paths, seed=SEED, scale=SCALE, defects=DEFECTS)
         advanced = DefectLog()
         advance_erp(parse_target(paths.demo / "erp.sqlite"), ADVANCE_DAYS, advanced, DEFECTS)
         advanced.append_csv(paths.demo / "ground_truth.csv")
@@ -114,8 +115,8 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> Books:
                 "test",
                 "--select",
                 *FINANCE,
-                "path:tests/singular/finance",
-                "path:seeds/finance",
+                "yecai.singular.finance",
+                "yecai.finance",
                 "cas_statement_lines",
             ),
         ]

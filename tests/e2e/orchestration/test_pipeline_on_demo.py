@@ -19,7 +19,7 @@ from tests.e2e.orchestration.published_reads import (
     published_total,
 )
 from tests.orchestration.demo_helpers import demo_company, yecai
-from yecai.settings import DBT_PROJECT_DIR, get_paths
+from yecai.settings import get_paths
 
 # Two whole `yecai run`s and a demo advance: on a shared 2-core machine (load 10-14) it ran
 # past the suite's 900 s hang guard (2026-12-04); this guard is for hangs only.
@@ -107,9 +107,9 @@ def test_first_run_builds_everything_then_only_what_new_rows_feed(demo_home):
     assert {dg.AssetKey(["raw", *pair]) for pair in named} <= set(landed)
 
     # The full build: every dbt model that is a table, its checks and the raw checks, publish.
-    # Built here for the real dbt project: the module-level `defs` may have been imported
+    # Built here for the company's dbt project: the module-level `defs` may have been imported
     # earlier in this pytest process with YECAI_DBT_PROJECT_DIR pointing at a test fixture.
-    graph = build_definitions(DBT_PROJECT_DIR, paths).resolve_asset_graph()
+    graph = build_definitions(paths.dbt_project, paths).resolve_asset_graph()
     raw_keys = {dg.AssetKey(["raw", s, e]) for s, e in list_entities(paths)}
     models = {
         k

@@ -82,7 +82,7 @@ def demo_run(tmp_path_factory):
     over 2025 (the environment and arguments the orchestration uses), audit and publish,
     write the reports. The scorecard read is the one `yecai report quality` writes.
     """
-    from orchestration.defs.transform.dbt_args import dbt_build_args, dbt_env
+    from orchestration.defs.transform.dbt_args import dbt_build_args
 
     home = tmp_path_factory.mktemp("scorecard-demo") / "home"
     paths = Paths(home=home)
@@ -100,23 +100,17 @@ def demo_run(tmp_path_factory):
         for step in (("demo", "advance", "--days", "3"), ("ingest",)):
             done = _yecai(env, *step)
             assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
-    dbt = Path(sys.executable).parent / "dbt"
     paths.build_db.parent.mkdir(parents=True, exist_ok=True)  # as the orchestration does
-    done = subprocess.run(
-        [
-            str(dbt),
-            *dbt_build_args(("2025-01", "2026-01")),
-            "--profiles-dir",
-            ".",
-            "--target-path",
-            str(home / "dbt-target"),
-            "--log-path",
-            str(home / "dbt-logs"),
-        ],
-        cwd=REPO_ROOT / "dbt_project",
-        env=env | dbt_env(paths),
-        capture_output=True,
-        text=True,
+    # `yecai dbt` runs dbt in the company's project with the environment the pipeline sets
+    done = _yecai(
+        env,
+        "dbt",
+        "--",
+        *dbt_build_args(("2025-01", "2026-01")),
+        "--target-path",
+        str(home / "dbt-target"),
+        "--log-path",
+        str(home / "dbt-logs"),
         timeout=1200,
     )
     assert done.returncode == 0, done.stdout[-4000:]

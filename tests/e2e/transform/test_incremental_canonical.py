@@ -21,9 +21,9 @@ import pytest
 
 from demo.defects import DELETED_RECORD, DefectLog
 from demo.erp.advance import advance_erp
-from demo.generate import generate_demo
 from demo.sqlio import parse_target
 from ingestion.runner import ingest
+from tests.shared.demo_home import generate_demo_company
 from tests.transform.dbt_helpers import rows_differing, run_dbt
 from yecai.increment import INCREMENT_EXCLUDE
 from yecai.settings import get_paths
@@ -74,7 +74,7 @@ def increment(tmp_path_factory: pytest.TempPathFactory) -> Increment:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("YECAI_HOME", str(home))
         paths = get_paths()
-        generate_demo(paths.demo, seed=SEED, scale=SCALE)
+        generate_demo_company(paths, seed=SEED, scale=SCALE)
         for source in ("erp", "erp2", "hr"):
             failed = [r for r in ingest(paths, source=source) if r.status == "failed"]
             assert not failed, [(r.entity, r.message) for r in failed]

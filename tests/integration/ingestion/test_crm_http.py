@@ -11,6 +11,7 @@ from demo.crm.advance import advance_crm
 from demo.crm.generate import generate_crm
 from demo.crm.server import start_crm_server
 from demo.defects import DefectConfig, DefectLog
+from demo.install import install_company
 from demo.world import build_world
 from ingestion.lake import committed_batches, read_manifest
 from ingestion.runner import ingest
@@ -31,6 +32,7 @@ def crm(tmp_path, monkeypatch):
     # A tight rate limit, so the extraction really meets 429 + Retry-After.
     server = start_crm_server(db, token=TOKEN, max_requests_per_second=3)
     paths = Paths(home=tmp_path / "home")
+    install_company(paths.home)  # the demo company's sources.yml names the CRM and its token
     monkeypatch.setenv("YECAI_HOME", str(paths.home))
     monkeypatch.setenv("YECAI_CRM_URL", server.url)
     monkeypatch.setenv("YECAI_CRM_TOKEN", TOKEN)

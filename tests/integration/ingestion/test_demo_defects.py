@@ -18,9 +18,9 @@ import duckdb
 import pytest
 
 from demo.crm.server import start_crm_server
-from demo.generate import generate_demo
 from ingestion.lake import committed_batches, read_manifest
 from ingestion.runner import ingest
+from tests.shared.demo_home import generate_demo_company
 from yecai.settings import Paths
 
 pytestmark = pytest.mark.integration
@@ -30,7 +30,7 @@ pytestmark = pytest.mark.integration
 def landed(tmp_path_factory):
     home = tmp_path_factory.mktemp("defects") / "home"
     paths = Paths(home=home)
-    generate_demo(paths.demo, seed=42, scale=0.01)
+    generate_demo_company(paths, seed=42, scale=0.01)
     server = start_crm_server(paths.demo / "crm.sqlite", token="t0k")
     mp = pytest.MonkeyPatch()
     mp.setenv("YECAI_CRM_URL", server.url)

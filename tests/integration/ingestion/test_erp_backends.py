@@ -5,9 +5,9 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from demo.generate import generate_demo
 from ingestion.runner import ingest
 from tests.shared.databases import checkout_database, mysql_url, pg_url
+from tests.shared.demo_home import generate_demo_company
 from yecai.settings import Paths
 
 pytestmark = pytest.mark.integration
@@ -21,7 +21,7 @@ BACKENDS = {
 
 def land_erp(home, monkeypatch, erp_url: str | None) -> tuple[Paths, list]:
     paths = Paths(home=home)
-    generate_demo(paths.demo, seed=SEED, scale=0.01, erp_url=erp_url)
+    generate_demo_company(paths, seed=SEED, scale=0.01, erp_url=erp_url)
     if erp_url:
         monkeypatch.setenv("YECAI_ERP_URL", erp_url)
     else:

@@ -14,11 +14,12 @@ import pytest
 
 from demo.defects import DefectLog
 from demo.erp.advance import advance_erp
-from demo.generate import generate_demo
+from demo.install import install_company
 from demo.sqlio import parse_target
 from ingestion.batches import read_batch_records
 from ingestion.lake import MANIFEST
 from ingestion.runner import ingest
+from tests.shared.demo_home import generate_demo_company
 from yecai.settings import REPO_ROOT, Paths
 
 pytestmark = pytest.mark.integration
@@ -46,6 +47,7 @@ def landed_versions(paths: Paths, entity: str) -> list[tuple[str, str, bool]]:
 def reference_state(tmp_path: Path, erp_sqlite: Path, monkeypatch) -> Paths:
     """A clean, single full ingest of the same source into a fresh lake."""
     ref = Paths(home=tmp_path / f"ref-{time.monotonic_ns()}")
+    install_company(ref.home)
     monkeypatch.setenv("YECAI_ERP_URL", f"sqlite:///{erp_sqlite}")
     assert {r.status for r in ingest(ref, source="erp")} == {"succeeded"}
     return ref
@@ -57,7 +59,7 @@ def entities(paths: Paths) -> list[str]:
 
 def test_second_run_picks_up_new_changed_and_deleted_rows_once(tmp_path, monkeypatch):
     paths = Paths(home=tmp_path / "home")
-    generate_demo(paths.demo, seed=3, scale=0.01)
+    generate_demo_company(paths, seed=3, scale=0.01)
     erp = paths.demo / "erp.sqlite"
     monkeypatch.setenv("YECAI_ERP_URL", f"sqlite:///{erp}")
     ingest(paths, source="erp")
@@ -100,7 +102,7 @@ ingest(get_paths(), source="erp")
 
 def test_killed_extraction_recovers_with_no_partial_batch_and_nothing_lost(tmp_path, monkeypatch):
     paths = Paths(home=tmp_path / "home")
-    generate_demo(paths.demo, seed=4, scale=0.01)
+    generate_demo_company(paths, seed=4, scale=0.01)
     erp = paths.demo / "erp.sqlite"
     env = {**os.environ, "YECAI_HOME": str(paths.home), "YECAI_ERP_URL": f"sqlite:///{erp}"}
     proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT], env=env, cwd=REPO_ROOT)

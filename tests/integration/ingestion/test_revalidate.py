@@ -14,13 +14,11 @@ from demo.crm.server import start_crm_server
 from demo.defects import DefectConfig, DefectLog
 from demo.world import build_world
 from ingestion.batches import read_batch_records
-from ingestion.config import DEMO_CRM_REST
-from ingestion.contract import CONTRACTS_DIR
 from ingestion.lake import committed_batches, quarantine_dir, read_manifest
 from ingestion.revalidate import revalidate
 from ingestion.runner import ingest
 from tests.orchestration.demo_helpers import yecai
-from tests.shared.company_config import contracts_root, write_company
+from tests.shared.company_config import DEMO_CONTRACTS, contracts_root, demo_source, write_company
 from tests.shared.raw_zone import latest_versions
 from tests.shared.rest_test_api import start_api
 from tests.transform.dbt_helpers import run_dbt
@@ -60,12 +58,12 @@ def crm_company(tmp_path, monkeypatch):
             "crm": {
                 "kind": "rest",
                 "url_env": "YECAI_CRM_URL",
-                "rest": DEMO_CRM_REST,
+                "rest": demo_source("crm")["rest"],
                 "entities": {"opportunities": {"endpoint": "/api/v1/opportunities"}},
             }
         },
     )
-    shutil.copytree(CONTRACTS_DIR / "crm", contracts_root(paths) / "crm")
+    shutil.copytree(DEMO_CONTRACTS / "crm", contracts_root(paths) / "crm")
     yield paths, log
     server.stop()
 

@@ -9,8 +9,12 @@ FIXTURE_DBT = Path(__file__).parent / "dbt_fixture"
 
 @pytest.fixture
 def yecai_home(tmp_path, monkeypatch):
-    """An empty installation; the Dagster instance is created under it on first use."""
+    """An installation holding the demo company's configuration (its raw entities are the
+    assets) and no data; the Dagster instance is created under it on first use."""
+    from demo.install import install_company
+
     home = tmp_path / "home"
+    install_company(home)
     monkeypatch.setenv("YECAI_HOME", str(home))
     monkeypatch.setenv("YECAI_DBT_PROJECT_DIR", str(FIXTURE_DBT))
     monkeypatch.setenv("DAGSTER_HOME", str(home / "dagster"))

@@ -60,7 +60,7 @@ def test_fixture_project_loads_every_definition(fixture_defs):
     }
     assert [s.name for s in repo.schedule_defs] == ["daily_pipeline"]
     assert {s.name for s in repo.sensor_defs} == {
-        "hr_drop_sensor",
+        "file_drop_sensor",
         "rebuild_after_ingest",
         "run_failure_alert",
         "scorecard_after_pipeline_success",
@@ -167,3 +167,26 @@ def test_a_pipeline_run_builds_every_model_in_one_dbt_step_between_two_check_ste
     dbt_def = graph.get(dg.AssetKey(["finance", "period_revenue"])).assets_def
     assert dbt_def is graph.get(dg.AssetKey(["finance", "revenue_total"])).assets_def
     assert dbt_def is graph.get(dg.AssetKey(["staging", "stg_erp__customers"])).assets_def
+
+
+def test_without_a_configuration_the_definitions_load_and_say_what_to_do(tmp_path, monkeypatch):
+    from orchestration.definitions import SETUP_KEY, build_definitions
+    from yecai.settings import Paths
+
+    monkeypatch.delenv("YECAI_DBT_PROJECT_DIR", raising=False)
+    defs = build_definitions(paths=Paths(home=tmp_path))
+    graph = defs.get_repository_def().asset_graph
+    assert set(graph.get_all_asset_keys()) == {SETUP_KEY}
+    description = graph.get(SETUP_KEY).description
+    assert "yecai demo generate" in description and "yecai init" in description
+
+
+def test_a_wrong_sources_yml_shows_its_one_line_error_instead_of_crashing(tmp_path, monkeypatch):
+    from orchestration.definitions import SETUP_KEY, build_definitions
+    from yecai.settings import Paths
+
+    monkeypatch.delenv("YECAI_DBT_PROJECT_DIR", raising=False)
+    (tmp_path / "sources.yml").write_text("- erp\n- crm\n")
+    defs = build_definitions(paths=Paths(home=tmp_path))
+    description = defs.get_repository_def().asset_graph.get(SETUP_KEY).description
+    assert "the file is a YAML list, not a mapping" in description

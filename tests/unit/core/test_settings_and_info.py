@@ -31,8 +31,11 @@ def test_yecai_home_moves_every_path(tmp_path, monkeypatch):
     paths = get_paths().as_dict()
     home = str(tmp_path / "elsewhere")
     assert paths["home"] == home
-    moved = {k: v for k, v in paths.items() if k != "dbt_project"}
+    # Only the product's dbt package stays where yecai is installed; the company's dbt project,
+    # contracts and sources.yml move with the home.
+    moved = {k: v for k, v in paths.items() if k != "dbt_package"}
     assert all(v.startswith(home) for v in moved.values()), moved
+    assert paths["dbt_project"] == f"{home}/dbt" and paths["contracts"] == f"{home}/contracts"
 
 
 def test_default_home_is_dot_yecai_under_the_working_directory(tmp_path, monkeypatch):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from ingestion.contract import CONTRACTS_DIR, contract_entities, load_contract, parse_contract
+from demo.install import COMPANY_DIR
+from ingestion.contract import contract_entities, load_contract, parse_contract
 from ingestion.validation import cast_sql, detect_drift, match_columns
 from yecai.errors import YecaiError
 
@@ -24,15 +25,28 @@ BASE = {
 CONTRACT = parse_contract(BASE, "s", "e")
 
 
-def test_every_shipped_contract_loads_and_covers_the_four_sources():
+def test_every_contract_of_the_demo_company_loads_and_covers_its_four_sources():
+    root = COMPANY_DIR / "contracts"
     for source in ("erp", "erp2", "crm", "hr"):
-        for entity in contract_entities(source):
-            contract = load_contract(source, entity)
+        for entity in contract_entities(source, root):
+            contract = load_contract(source, entity, root)
             assert contract.primary_key
-    assert {"employees", "org_units", "payroll"} <= set(contract_entities("hr"))
-    assert {"users", "accounts", "contacts", "opportunities"} <= set(contract_entities("crm"))
-    assert "journal_lines" in contract_entities("erp")
-    assert CONTRACTS_DIR.is_dir()
+    assert {"employees", "org_units", "payroll"} <= set(contract_entities("hr", root))
+    assert {"users", "accounts", "contacts", "opportunities"} <= set(contract_entities("crm", root))
+    assert "journal_lines" in contract_entities("erp", root)
+
+
+def test_the_product_ships_no_contract():
+    assert not list((COMPANY_DIR.parents[1] / "ingestion").rglob("*.yml"))
+
+
+def test_a_misspelt_cursor_or_key_in_a_contract_names_the_column_it_meant():
+    with pytest.raises(YecaiError) as exc:
+        parse_contract({**BASE, "cursor": "amont"}, "s", "e", where="contracts/s/e.yml")
+    assert "cursor 'amont'" in exc.value.what and "did you mean 'amount'" in exc.value.what
+    with pytest.raises(YecaiError) as exc:
+        parse_contract({**BASE, "primary_key": ["idd"]}, "s", "e", where="contracts/s/e.yml")
+    assert "'idd'" in exc.value.what and "did you mean 'id'" in exc.value.what
 
 
 @pytest.mark.parametrize(

@@ -86,7 +86,7 @@ def test_a_rest_source_without_paging_settings_is_refused_at_load(tmp_path):
     )
     with pytest.raises(YecaiError) as exc:
         load_config(Paths(home=tmp_path))
-    assert "source 'acme', entity 'orders': rest.paginator is missing" in exc.value.what
+    assert "sources.acme.entities.orders: rest.paginator is missing" in exc.value.what
 
 
 # --- body shapes -----------------------------------------------------------------------

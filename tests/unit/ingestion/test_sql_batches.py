@@ -337,3 +337,20 @@ def test_a_batch_with_clean_and_duplicate_rows_lands_as_one_file(shop):
     assert [p.name for p in batch.glob("*.parquet")] == ["part-0.parquet"]
     keys = duckdb.sql(f"select _source_pk from '{batch}/part-0.parquet' order by 1").fetchall()
     assert keys == [("SO1",), ("SO2",), ("SO3",)]
+
+
+def test_a_cursor_the_live_table_lacks_fails_the_batch_naming_it(tmp_path, monkeypatch):
+    """Never a silent switch to a full read every day: the table's cursor column is misspelt."""
+    rows = [(r[0], r[1], r[2], r[3], r[4], r[5]) for r in GOOD]
+    paths, db = make_source(
+        tmp_path,
+        rows,
+        columns="create table orders (order_no text, customer_no text, currency text, "
+        "amount numeric, order_date text, update_at text)",
+    )
+    monkeypatch.setenv("SHOP_URL", f"sqlite:///{db}")
+    [result] = ingest(paths)
+    assert result.status == "failed" and result.rows_landed == 0
+    assert "cursor 'updated_at' is not a column of table orders" in result.message
+    assert "did you mean 'update_at'?" in result.message
+    assert not (paths.raw / "shop" / "orders").exists()

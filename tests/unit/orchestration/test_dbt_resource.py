@@ -10,21 +10,21 @@ import pytest
 from dagster_dbt import DbtCliResource
 from dagster_dbt.core import resource as dagster_dbt_resource
 
+from demo.install import COMPANY_DIR
 from orchestration.defs.transform.project import (
     YecaiDbtCliResource,
     bundled_dbt_version,
     dbt_executable,
 )
-from yecai.settings import DBT_PROJECT_DIR
 
 pytestmark = pytest.mark.unit
 
 
 def _resource(executable: str) -> YecaiDbtCliResource:
+    # Any company's dbt project will do (the resource only needs its profiles.yml).
+    project = COMPANY_DIR / "dbt"
     return YecaiDbtCliResource(
-        project_dir=str(DBT_PROJECT_DIR),
-        profiles_dir=str(DBT_PROJECT_DIR),
-        dbt_executable=executable,
+        project_dir=str(project), profiles_dir=str(project), dbt_executable=executable
     )
 
 

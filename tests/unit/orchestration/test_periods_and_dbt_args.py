@@ -12,6 +12,7 @@ from orchestration.defs.shared.partitions import (
     periods_between,
 )
 from orchestration.defs.transform.dbt_args import (
+    FULL_BUILD_TAG,
     count_buildable_nodes,
     dbt_build_args,
     dbt_env,
@@ -19,7 +20,7 @@ from orchestration.defs.transform.dbt_args import (
 )
 from orchestration.runner import partition_tags
 from yecai.errors import YecaiError
-from yecai.settings import Paths
+from yecai.settings import DBT_PACKAGE_DIR, Paths
 
 pytestmark = pytest.mark.unit
 
@@ -76,6 +77,22 @@ def test_dbt_env_points_at_this_installation(tmp_path):
     assert env["YECAI_WAREHOUSE_PATH"] == str(tmp_path / "warehouse" / "build.duckdb")
     assert env["YECAI_RAW_ZONE"] == str(tmp_path / "lake" / "raw")
     assert env["YECAI_LAKE_META"] == str(tmp_path / "lake" / "_meta")
+    assert env["YECAI_DBT_PACKAGE_DIR"] == str(DBT_PACKAGE_DIR)
+    # a home without a company still gets a registry: an empty one
+    assert json.loads(env["YECAI_SOURCE_REGISTRY"]) == {"sources": {}, "documents": {}}
+
+
+def test_a_full_build_refreshes_every_model_and_every_period():
+    """`yecai run --full`: --full-refresh, and no period window (every period in the data)."""
+    args = dbt_build_args(("2024-01", "2026-12"), full_refresh=True)
+    assert "--full-refresh" in args and "--vars" not in args
+    assert "--full-refresh" not in dbt_build_args(("2024-01", "2026-12"))
+
+
+def test_the_dbt_step_reads_the_full_build_tag_the_planner_sets():
+    from orchestration.defs.pipeline.increment import FULL_TAG
+
+    assert FULL_BUILD_TAG == FULL_TAG
 
 
 def test_per_period_selection_counts_only_tagged_buildable_nodes():

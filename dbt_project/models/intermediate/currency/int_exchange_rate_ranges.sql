@@ -1,9 +1,16 @@
--- Which rate into CNY applies on a given day: each rate is valid from its date until the next
+-- Which rate into the group currency applies on a given day: each rate is valid from its date until the next
 -- rate of the same currency (a document dated between two rate dates uses the earlier one).
--- When two systems quote the same currency on the same day the group ERP (`erp`) wins: it is
--- the group treasury's rate. CNY itself is always 1 (`identity`).
+-- When two sources quote the same currency on the same day, the one with the best precedence
+-- of domain `exchange_rate` in seed master_data_rules wins (the group treasury's rate; then by
+-- source name). The group currency itself is always 1 (`identity`).
 with rates as (
     select * from {{ ref('exchange_rate') }}
+),
+
+rules as (
+    select source_system, precedence
+    from {{ ref('master_data_rules') }}
+    where domain = 'exchange_rate'
 ),
 
 preferred as (
@@ -11,12 +18,13 @@ preferred as (
         from_currency as currency,
         rate_date,
         rate,
-        source_system || '.exchange_rates:' || rate_type as rate_source,
+        rates.source_system || '.exchange_rates:' || rates.rate_type as rate_source,
         row_number() over (
             partition by from_currency, rate_date
-            order by case when source_system = 'erp' then 0 else 1 end, source_system
+            order by coalesce(rules.precedence, 999999), rates.source_system
         ) as preference
     from rates
+    left join rules on rules.source_system = rates.source_system
 ),
 
 one_per_day as (

@@ -31,8 +31,9 @@
 with derived as (
     select * exclude (reconciliation_group)
     from ({{ reconciliation_derived_rows() }}) as derived_rows
+    where source_system not in {{ yecai_sql_list(yecai_sources_with_books('derived')) }}
     {%- if is_incremental() %}
-    where {{ in_increment_scope('reconciliation_group') }}
+      and {{ in_increment_scope('reconciliation_group') }}
     {%- endif %}
 ),
 

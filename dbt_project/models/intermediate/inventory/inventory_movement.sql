@@ -15,29 +15,11 @@
     the movements with a newer raw batch or whose looked-up codes and rates changed, and drops
     those deleted at the source; the result equals a full build. -#}
 -- Inventory movements, signed (+ into stock), valued at standard cost in the functional currency.
-with erp_movements as (
-    select
-        movement_no as source_movement_id,
-        company_code,
-        movement_date,
-        movement_type,
-        material_no as product_source_code,
-        warehouse_code,
-        ref_doc_type as reference_document_type,
-        ref_doc_no as reference_document_id,
-        quantity,
-        amount,
-        source_system,
-        source_document_id,
-        batch_id
-    from {{ ref('stg_erp__inventory_movements') }}
+with all_movements as (
+    select * from {{ ref('conformed_inventory_movement') }}
     {%- if is_incremental() %}
-    where {{ in_increment_scope("source_system || ':' || movement_no") }}
+    where {{ in_increment_scope("source_system || ':' || source_movement_id") }}
     {%- endif %}
-),
-
-all_movements as (
-    select * from erp_movements
 ),
 
 doc as (

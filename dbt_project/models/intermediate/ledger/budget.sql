@@ -1,25 +1,7 @@
 -- Budgets by legal entity, cost centre, local account and month. A budget is a period figure,
 -- so it converts at the period-end rate.
-with erp_budgets as (
-    select
-        company_code || '|' || cast(fiscal_year as varchar) || '|' || cast(fiscal_period as varchar)
-            || '|' || cost_center || '|' || account_no || '|' || budget_version as source_budget_id,
-        company_code,
-        fiscal_year,
-        fiscal_period as period_number,
-        cost_center as org_unit_source_code,
-        account_no as account_source_code,
-        budget_version,
-        currency as transaction_currency,
-        amount,
-        source_system,
-        source_document_id,
-        batch_id
-    from {{ ref('stg_erp__budgets') }}
-),
-
-all_budgets as (
-    select * from erp_budgets
+with all_budgets as (
+    select * from {{ ref('conformed_budget') }}
 ),
 
 doc as (

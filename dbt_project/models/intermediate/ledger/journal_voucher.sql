@@ -15,91 +15,25 @@
     rewrites the vouchers with a newer raw batch (header or lines) or whose looked-up codes and
     rates changed, and drops those deleted at the source; the result equals a full build. -#}
 -- Booked journal vouchers, header grain, with their line totals in the functional currency.
-with erp_vouchers as (
-    select
-        voucher_no as source_voucher_id,
-        voucher_no as document_number,
-        company_code,
-        voucher_date,
-        fiscal_year,
-        fiscal_period as period_number,
-        voucher_type,
-        description,
-        source_doc_type as source_document_type,
-        source_doc_no as source_document_id_ref,
-        created_by_user_id,
-        source_system,
-        source_document_id,
-        batch_id
-    from {{ ref('stg_erp__journal_vouchers') }}
+with all_vouchers as (
+    select * from {{ ref('conformed_journal_voucher') }}
     {%- if is_incremental() %}
-    where {{ in_increment_scope("source_system || ':' || voucher_no") }}
+    where {{ in_increment_scope("source_system || ':' || source_voucher_id") }}
     {%- endif %}
 ),
 
-erp_totals as (
-    select
-        voucher_no as source_voucher_id,
-        'erp' as source_system,
-        sum(debit) as total_debit,
-        sum(credit) as total_credit
-    from {{ ref('stg_erp__journal_lines') }}
-    {%- if is_incremental() %}
-    where {{ in_increment_scope("source_system || ':' || voucher_no") }}
-    {%- endif %}
-    group by voucher_no
-),
-
--- SimpleBooks: a flat ledger; the entries of one journal_no form a voucher.
-erp2_entries as (
-    select * from {{ ref('stg_erp2__gl_entries') }}
-    {%- if is_incremental() %}
-    where {{ in_increment_scope("source_system || ':' || journal_no") }}
-    {%- endif %}
-),
-
-erp2_vouchers as (
-    select
-        journal_no as source_voucher_id,
-        journal_no as document_number,
-        min(company_code) as company_code,
-        min(posting_date) as voucher_date,
-        cast(substr(min(period), 1, 4) as integer) as fiscal_year,
-        -- Opening balances are period 0, as in the group ERP.
-        case when bool_or(doc_type = 'OPENING') then 0 else cast(substr(min(period), 6, 2) as integer) end
-            as period_number,
-        min(doc_type) as voucher_type,
-        min(memo) as description,
-        min(canonical_document_type) as source_document_type,
-        min(doc_ref) as source_document_id_ref,
-        cast(null as varchar) as created_by_user_id,
-        min(source_system) as source_system,
-        journal_no as source_document_id,
-        max(batch_id) as batch_id
-    from erp2_entries
-    group by journal_no
-),
-
-erp2_totals as (
-    select
-        journal_no as source_voucher_id,
-        'erp2' as source_system,
-        sum(case when side = 'debit' then amount_sgd else 0 end) as total_debit,
-        sum(case when side = 'credit' then amount_sgd else 0 end) as total_credit
-    from erp2_entries
-    group by journal_no
-),
-
-all_vouchers as (
-    select * from erp_vouchers
-    union all
-    select * from erp2_vouchers
-),
-
+-- line totals in the functional currency, per voucher
 all_totals as (
-    select * from erp_totals
-    union all
-    select * from erp2_totals
+    select
+        source_system,
+        source_voucher_id,
+        sum(debit_amount_functional) as total_debit,
+        sum(credit_amount_functional) as total_credit
+    from {{ ref('conformed_journal_line') }}
+    {%- if is_incremental() %}
+    where {{ in_increment_scope("source_system || ':' || source_voucher_id") }}
+    {%- endif %}
+    group by source_system, source_voucher_id
 ),
 
 doc as (

@@ -1,42 +1,54 @@
--- (source_system, employee_source_code) → unified employee code (the HR 工号), for every person
--- record. HR is the system of record for people; other systems are linked, in order, by:
---   1. HR's own link: the ERP user / CRM account HR records for the employee;
---   2. the HR number the other system itself records (CRM users' employee_no), when HR knows it;
---   3. the e-mail address (the only link the ERP has), when exactly one HR employee has it.
--- A person none of these links stays unmapped (null) and is reported as `unmapped_code`.
-with people as (
-    select * from {{ ref('employee') }}
+-- (source_system, employee_source_code) → unified employee code, for every person record. The
+-- system of record for people (seed master_data_rules, domain employee; the demo's is HR) gives
+-- the unified codes: its own employee codes. Records of other sources are linked, in order, by:
+--   1. the system of record's own link: the user it records for the employee in that source
+--      (document employee_link; the latest period that names the link wins);
+--   2. the employee number the other source itself records, when the system of record knows it;
+--   3. the e-mail address, when exactly one system-of-record employee has it.
+-- A person none of these links gets a new code when the rules say `mint` for its source
+-- (mint_prefix + its own code), else stays unmapped (null) and is reported as `unmapped_code`.
+with rules as (
+    select source_system, coalesce(is_system_of_record, false) as is_system_of_record, on_no_match, mint_prefix
+    from {{ ref('master_data_rules') }}
+    where domain = 'employee'
 ),
 
-hr_people as (
-    select employee_source_code as hr_id, email
+people as (
+    select
+        employee.*,
+        coalesce(rules.is_system_of_record, false) as is_system_of_record,
+        {{ minted_code('rules', 'employee.source_system', 'employee.employee_source_code') }} as minted_code
+    from {{ ref('employee') }} as employee
+    left join rules on rules.source_system = employee.source_system
+),
+
+record_people as (
+    select employee_source_code as record_id, email
     from people
-    where source_system = 'hr'
+    where is_system_of_record
 ),
 
--- HR's links to other systems, from the latest snapshot that names them.
-hr_links as (
-    select source_system, linked_id, hr_id
+-- The system of record's links to other sources, from the latest period that names them.
+record_links as (
+    select linked_source_system, linked_source_code, record_id
     from (
         select
-            links.*,
-            row_number() over (partition by source_system, linked_id order by period desc) as recency
-        from (
-            select 'erp' as source_system, erp_user_id as linked_id, employee_id as hr_id, period
-            from {{ ref('stg_hr__employees') }}
-            where erp_user_id is not null
-            union all
-            select 'crm' as source_system, crm_owner_id as linked_id, employee_id as hr_id, period
-            from {{ ref('stg_hr__employees') }}
-            where crm_owner_id is not null
-        ) as links
+            links.linked_source_system,
+            links.linked_source_code,
+            links.employee_source_code as record_id,
+            row_number() over (
+                partition by links.linked_source_system, links.linked_source_code order by links.period desc
+            ) as recency
+        from {{ ref('conformed_employee_link') }} as links
+        inner join rules
+            on rules.source_system = links.source_system and rules.is_system_of_record
     ) as ranked_links
     where recency = 1
 ),
 
 unique_emails as (
-    select email, min(hr_id) as hr_id
-    from hr_people
+    select email, min(record_id) as record_id
+    from record_people
     where email is not null
     group by email
     having count(*) = 1
@@ -51,24 +63,26 @@ matched as (
         people.employee_name,
         people.email,
         case
-            when people.source_system = 'hr' then people.employee_source_code
-            when hr_links.hr_id is not null then hr_links.hr_id
-            when typed.hr_id is not null then typed.hr_id
-            else unique_emails.hr_id
+            when people.is_system_of_record then people.employee_source_code
+            when record_links.record_id is not null then record_links.record_id
+            when typed.record_id is not null then typed.record_id
+            when unique_emails.record_id is not null then unique_emails.record_id
+            else people.minted_code
         end as unified_employee_code,
         case
-            when people.source_system = 'hr' then 'system_of_record'
-            when hr_links.hr_id is not null then 'hr_link'
-            when typed.hr_id is not null then 'employee_number'
-            when unique_emails.hr_id is not null then 'email'
+            when people.is_system_of_record then 'system_of_record'
+            when record_links.record_id is not null then 'hr_link'
+            when typed.record_id is not null then 'employee_number'
+            when unique_emails.record_id is not null then 'email'
+            when people.minted_code is not null then 'minted'
         end as match_method,
         people.batch_id
     from people
-    left join hr_links
-        on hr_links.source_system = people.source_system
-        and hr_links.linked_id = people.employee_source_code
-    left join hr_people as typed
-        on typed.hr_id = people.hr_employee_number
+    left join record_links
+        on record_links.linked_source_system = people.source_system
+        and record_links.linked_source_code = people.employee_source_code
+    left join record_people as typed
+        on typed.record_id = people.hr_employee_number
     left join unique_emails
         on unique_emails.email = people.email
 )

@@ -1,6 +1,7 @@
--- Golden record per employee (unified code = HR 工号). HR is the system of record for every
--- attribute (name, department, entity, dates, status); the other systems only add their ids:
--- the ERP user and CRM user that belong to the person.
+-- Golden record per employee (unified code = the system of record's employee code, the demo's
+-- HR 工号). The system of record (seed master_data_rules) gives every attribute (name,
+-- department, entity, dates, status); the other sources only add their ids (the users that
+-- belong to the person). A person minted under the rules is its own golden record.
 with crosswalk as (
     select * from {{ ref('employee_crosswalk') }}
 ),
@@ -13,7 +14,7 @@ system_of_record as (
     select people.*, crosswalk.unified_employee_code
     from crosswalk
     inner join people on people.employee_key = crosswalk.employee_key
-    where crosswalk.match_method = 'system_of_record'
+    where crosswalk.match_method in ('system_of_record', 'minted')
 ),
 
 linked_ids as (

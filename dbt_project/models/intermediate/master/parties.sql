@@ -1,11 +1,12 @@
 -- Golden record per unified party (one company, however many systems know it).
 -- Survivorship, attribute by attribute (documented in _master__models.yml):
---   name, country, city, payment terms: the group ERP's record (customers before vendors), then
---     erp2, then the CRM — finance-maintained masters beat sales-typed names;
---     within a system, a record with a valid USCC first, then the lowest source code;
+--   name, country, city, payment terms: the record of the source with the best precedence of
+--     domain `party` in seed master_data_rules (customers before vendors); within a source, a
+--     record with a valid USCC first, then the lowest source code;
 --   unified social credit code: the valid code of the match (all records agree by construction);
---   industry: the CRM first (sales classifies customers), then the ERPs;
+--   industry: by the precedence of domain `party_industry` (a record without one never wins);
 --   roles: a party is a customer / vendor / prospect when any of its records is.
+-- A source the rules do not list ranks after every listed one.
 with crosswalk as (
     select * from {{ ref('party_crosswalk') }}
 ),
@@ -14,15 +15,25 @@ parties as (
     select * from {{ ref('party') }}
 ),
 
+rules as (
+    select domain, source_system, precedence
+    from {{ ref('master_data_rules') }}
+    where domain in ('party', 'party_industry')
+),
+
 records as (
     select
         crosswalk.unified_party_code,
         parties.*,
-        case parties.source_system when 'erp' then 1 when 'erp2' then 2 when 'crm' then 3 else 4 end
-            as system_rank,
+        coalesce(party_rules.precedence, 999999) as system_rank,
+        coalesce(industry_rules.precedence, 999999) as industry_system_rank,
         case parties.party_role when 'customer' then 1 when 'vendor' then 2 else 3 end as role_rank
     from crosswalk
     inner join parties on parties.party_key = crosswalk.party_key
+    left join rules as party_rules
+        on party_rules.domain = 'party' and party_rules.source_system = parties.source_system
+    left join rules as industry_rules
+        on industry_rules.domain = 'party_industry' and industry_rules.source_system = parties.source_system
 ),
 
 ranked as (
@@ -30,12 +41,13 @@ ranked as (
         *,
         row_number() over (
             partition by unified_party_code
-            order by system_rank, role_rank, case when uscc_is_valid then 0 else 1 end, party_source_code
+            order by system_rank, source_system, role_rank, case when uscc_is_valid then 0 else 1 end,
+                party_source_code
         ) as master_rank,
         row_number() over (
             partition by unified_party_code
             order by case when industry is null then 1 else 0 end,
-                case source_system when 'crm' then 0 else 1 end, system_rank, party_source_code
+                industry_system_rank, system_rank, source_system, party_source_code
         ) as industry_rank
     from records
 ),

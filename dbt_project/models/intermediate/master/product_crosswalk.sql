@@ -1,14 +1,27 @@
 -- (source_system, product code) → unified product code, plus the group product category.
--- The group ERP's material number is the unified code (the group ERP holds the product master).
--- A product of another system maps, in order, through seed product_code_map (the governance
--- team's decision), else to the group-ERP material with the same name; when several materials
--- share that name, to the one whose standard cost is closest to the product's own standard cost
--- converted to CNY at the latest rate (the same item costs the same wherever it is kept).
--- A product neither maps stays unmapped (null) and is reported as `unmapped_code`.
+-- The system of record for products (seed master_data_rules, domain product) holds the group's
+-- product master: its code is the unified code. A product of another source maps, in order,
+-- through seed product_code_map (the governance team's decision), else to the system-of-record
+-- product with the same name; when several share that name, to the one whose standard cost is
+-- closest to the product's own standard cost converted to the group currency at the latest rate
+-- (the same item costs the same wherever it is kept). A product neither maps gets a new unified
+-- code when the rules say `mint` for its source (mint_prefix + its own code), else stays
+-- unmapped (null) and is reported as `unmapped_code`.
 -- The local category maps onto the group categories through seed product_category_map; an
 -- unmapped category is reported as `unmapped_code` too (the product keeps its unified code).
-with products as (
-    select * from {{ ref('product') }}
+with rules as (
+    select source_system, coalesce(is_system_of_record, false) as is_system_of_record, on_no_match, mint_prefix
+    from {{ ref('master_data_rules') }}
+    where domain = 'product'
+),
+
+products as (
+    select
+        product.*,
+        coalesce(rules.is_system_of_record, false) as is_system_of_record,
+        {{ minted_code('rules', 'product.source_system', 'product.product_source_code') }} as minted_code
+    from {{ ref('product') }} as product
+    left join rules on rules.source_system = product.source_system
 ),
 
 code_map as (
@@ -37,11 +50,11 @@ name_candidates as (
         ) as closeness_rank
     from products as other
     inner join products as master
-        on master.source_system = 'erp'
+        on master.is_system_of_record
         and master.product_name = other.product_name
     left join latest_rates as rates
         on rates.currency = other.standard_cost_currency
-    where other.source_system <> 'erp'
+    where not other.is_system_of_record
 ),
 
 master_names as (
@@ -56,15 +69,17 @@ select
     products.product_source_code,
     products.product_name,
     case
-        when products.source_system = 'erp' then products.product_source_code
+        when products.is_system_of_record then products.product_source_code
         when code_map.unified_product_code is not null then code_map.unified_product_code
-        else master_names.product_source_code
+        when master_names.product_source_code is not null then master_names.product_source_code
+        else products.minted_code
     end as unified_product_code,
     case
-        when products.source_system = 'erp' then 'system_of_record'
+        when products.is_system_of_record then 'system_of_record'
         when code_map.unified_product_code is not null then 'code_mapping'
         when master_names.candidate_count = 1 then 'name'
         when master_names.product_source_code is not null then 'name_and_cost'
+        when products.minted_code is not null then 'minted'
         else 'unmapped'
     end as match_method,
     products.product_category as source_category_code,

@@ -1,6 +1,7 @@
--- Golden record per unified product. Survivorship: the group ERP's material master gives name,
--- unit, category and standard cost (CNY) — it is the group's product master; other systems add
--- their codes.
+-- Golden record per unified product. Survivorship: the system of record for products (seed
+-- master_data_rules; the demo's group ERP material master) gives name, unit, category and
+-- standard cost; other sources add their codes. A product minted under the rules is its own
+-- golden record.
 with crosswalk as (
     select * from {{ ref('product_crosswalk') }}
 ),
@@ -13,7 +14,7 @@ master as (
     select products.*, crosswalk.unified_product_code, crosswalk.group_category_code, crosswalk.group_category_name
     from crosswalk
     inner join products on products.product_key = crosswalk.product_key
-    where crosswalk.match_method = 'system_of_record'
+    where crosswalk.match_method in ('system_of_record', 'minted')
 ),
 
 linked_ids as (

@@ -1,20 +1,20 @@
--- Legal entities from each ERP's company master, under the group's own entity codes
--- (seed legal_entity_map). A company no mapping covers keeps its ERP code prefixed with
--- `unmapped:` and is listed in governance.master_data_exceptions.
-with erp_companies as (
-    select
-        company_code as source_company_code,
-        company_name as legal_entity_name,
-        functional_currency,
-        country_code,
-        unified_social_credit_code,
-        source_system,
-        source_document_id,
-        batch_id
-    from {{ ref('stg_erp__companies') }}
+-- Legal entities from every source's company master (document legal_entity), under the group's
+-- own entity codes (seed legal_entity_map). A registered source without a company master of its
+-- own (it supplies no legal_entity) is described by its rows in the seed. A company no mapping
+-- covers keeps its source code prefixed with `unmapped:` and is listed in
+-- governance.master_data_exceptions.
+with source_companies as (
+    select * from {{ ref('conformed_legal_entity') }}
 ),
 
--- SimpleBooks (erp2) has no company table: its one company is described by the seed.
+entity_map as (
+    select * from {{ ref('legal_entity_map') }}
+),
+
+registry as (
+    {{ yecai_registry_relation() }}
+),
+
 seed_only_companies as (
     select
         entity_map.source_company_code,
@@ -25,18 +25,16 @@ seed_only_companies as (
         entity_map.source_system,
         entity_map.source_company_code as source_document_id,
         'seed:legal_entity_map' as batch_id
-    from {{ ref('legal_entity_map') }} as entity_map
-    where entity_map.source_system = 'erp2'
+    from entity_map
+    inner join registry
+        on registry.source_system = entity_map.source_system
+    where entity_map.source_system not in {{ yecai_sql_list(yecai_suppliers('legal_entity')) }}
 ),
 
 all_companies as (
-    select * from erp_companies
+    select * from source_companies
     union all
     select * from seed_only_companies
-),
-
-entity_map as (
-    select * from {{ ref('legal_entity_map') }}
 )
 
 select

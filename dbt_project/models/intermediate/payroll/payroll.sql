@@ -1,50 +1,37 @@
--- Payroll, one row per employee and month. The cost centre is the finance controlling mapping
--- of the employee's department (master.org_unit_crosswalk), else the one HR printed on the slip.
--- Pay date = last day of the month (HR exports carry no pay date).
-with hr_payroll as (
-    select
-        employee_id || '|' || period as source_payroll_id,
-        period as pay_period,
-        cast(
-            {{ dbt.last_day("cast(strptime(period || '-01', '%Y-%m-%d') as date)", 'month') }} as date
-        ) as pay_date,
-        employee_id as employee_source_code,
-        dept_code as org_unit_source_code,
-        cost_center as printed_cost_centre,
-        currency as transaction_currency,
-        gross_pay,
-        cast(social_insurance_employee + housing_fund_employee as decimal(18, 2))
-            as social_insurance_employee,
-        income_tax as individual_income_tax,
-        net_pay,
-        cast(social_insurance_employer + housing_fund_employer as decimal(18, 2))
-            as employer_contributions,
-        source_system,
-        source_document_id,
-        batch_id
-    from {{ ref('stg_hr__payroll') }}
+-- Payroll, one row per employee and month, from every source that supplies payroll. The cost
+-- centre is the finance controlling mapping of the employee's department
+-- (master.org_unit_crosswalk), else the one printed on the slip; the legal entity is that cost
+-- centre's (master.org_units), in its functional currency.
+with all_payroll as (
+    select * from {{ ref('conformed_payroll') }}
 ),
 
 mapped as (
     select
-        hr_payroll.*,
-        coalesce(departments.unified_org_unit_code, hr_payroll.printed_cost_centre) as cost_centre_code,
-        -- The cost centre's company code (before the dash) names the ERP company.
-        split_part(coalesce(departments.unified_org_unit_code, hr_payroll.printed_cost_centre), '-', 1)
-            as company_code
-    from hr_payroll
+        all_payroll.*,
+        coalesce(departments.unified_org_unit_code, all_payroll.printed_cost_centre) as cost_centre_code
+    from all_payroll
     left join {{ ref('org_unit_crosswalk') }} as departments
-        on departments.org_unit_key = 'hr:' || hr_payroll.org_unit_source_code
+        on departments.org_unit_key = all_payroll.source_system || ':' || all_payroll.org_unit_source_code
+),
+
+entity_currencies as (
+    select legal_entity_code, min(functional_currency) as functional_currency
+    from {{ ref('legal_entity') }}
+    group by legal_entity_code
 ),
 
 doc as (
     select
         mapped.*,
-        coalesce(entity.legal_entity_code, 'unmapped:' || coalesce(mapped.company_code, '?')) as legal_entity_code,
-        coalesce(entity.functional_currency, mapped.transaction_currency) as functional_currency
+        coalesce(cost_centres.legal_entity_code, 'unmapped:' || coalesce(mapped.cost_centre_code, '?'))
+            as legal_entity_code,
+        coalesce(entity_currencies.functional_currency, mapped.transaction_currency) as functional_currency
     from mapped
-    left join {{ ref('legal_entity') }} as entity
-        on entity.source_company_code = mapped.company_code
+    left join {{ ref('org_units') }} as cost_centres
+        on cost_centres.unified_org_unit_code = mapped.cost_centre_code
+    left join entity_currencies
+        on entity_currencies.legal_entity_code = cost_centres.legal_entity_code
 )
 
 select

@@ -1,45 +1,6 @@
 -- Payments to vendors, at the ERP's booking rate.
-with erp_payments as (
-    select
-        payment_no as source_payment_id,
-        payment_no as document_number,
-        company_code,
-        payment_date,
-        vendor_no as party_source_code,
-        sinv_no as source_invoice_id,
-        bank_account_no as bank_account_source_code,
-        currency as transaction_currency,
-        exchange_rate as document_rate,
-        amount,
-        source_system,
-        source_document_id,
-        batch_id
-    from {{ ref('stg_erp__payments') }}
-),
-
-erp2_payments as (
-    select
-        txn_id as source_payment_id,
-        txn_id as document_number,
-        company_code,
-        txn_date as payment_date,
-        bp_id as party_source_code,
-        doc_ref as source_invoice_id,
-        cast(null as varchar) as bank_account_source_code,
-        currency as transaction_currency,
-        fx_rate as document_rate,
-        amount,
-        source_system,
-        source_document_id,
-        batch_id
-    from {{ ref('stg_erp2__cash_transactions') }}
-    where direction = 'payment'
-),
-
-all_payments as (
-    select * from erp_payments
-    union all
-    select * from erp2_payments
+with all_payments as (
+    select * from {{ ref('conformed_payment') }}
 ),
 
 doc as (

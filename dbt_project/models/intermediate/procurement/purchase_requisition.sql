@@ -1,25 +1,6 @@
 -- Purchase requisitions (one product per requisition in the group ERP); they commit budget.
-with erp_requisitions as (
-    select
-        req_no as source_requisition_id,
-        req_no as document_number,
-        company_code,
-        req_date as requisition_date,
-        cost_center as org_unit_source_code,
-        requester_user_id,
-        material_no as product_source_code,
-        quantity,
-        req_status as status,
-        currency as transaction_currency,
-        estimated_amount as amount,
-        source_system,
-        source_document_id,
-        batch_id
-    from {{ ref('stg_erp__purchase_requisitions') }}
-),
-
-all_requisitions as (
-    select * from erp_requisitions
+with all_requisitions as (
+    select * from {{ ref('conformed_purchase_requisition') }}
 ),
 
 doc as (

@@ -1,51 +1,6 @@
 -- Supplier invoices, header grain, at the ERP's booking rate.
-with erp_invoices as (
-    select
-        sinv_no as source_invoice_id,
-        sinv_no as document_number,
-        company_code,
-        invoice_date,
-        due_date,
-        vendor_no as party_source_code,
-        po_no as source_order_id,
-        vendor_invoice_ref,
-        currency as transaction_currency,
-        exchange_rate as document_rate,
-        net_amount,
-        tax_amount,
-        gross_amount,
-        source_system,
-        source_document_id,
-        batch_id
-    from {{ ref('stg_erp__supplier_invoices') }}
-),
-
--- SimpleBooks: purchase invoices (bills), fx_rate = SGD per unit of the bill currency.
-erp2_invoices as (
-    select
-        doc_id as source_invoice_id,
-        doc_id as document_number,
-        company_code,
-        doc_date as invoice_date,
-        due_date,
-        bp_id as party_source_code,
-        cast(null as varchar) as source_order_id,
-        supplier_ref as vendor_invoice_ref,
-        currency as transaction_currency,
-        fx_rate as document_rate,
-        net_total as net_amount,
-        gst_total as tax_amount,
-        doc_total as gross_amount,
-        source_system,
-        source_document_id,
-        batch_id
-    from {{ ref('stg_erp2__purchase_invoices') }}
-),
-
-all_invoices as (
-    select * from erp_invoices
-    union all
-    select * from erp2_invoices
+with all_invoices as (
+    select * from {{ ref('conformed_supplier_invoice') }}
 ),
 
 doc as (

@@ -1,46 +1,33 @@
--- Products from each ERP's material master, one row per source record. The ERP's material
--- group is kept as the product category; master.product_crosswalk maps it onto the group's
--- categories (seed product_category_map).
-with erp_products as (
-    select
-        material_no as product_source_code,
-        material_name as product_name,
-        material_group as product_category,
-        unit_of_measure,
-        cast(null as varchar) as legal_entity_code,
-        standard_cost,
-        '{{ var("group_currency") }}' as standard_cost_currency,
-        list_price,
-        '{{ var("group_currency") }}' as list_price_currency,
-        true as is_active,
-        source_system,
-        source_document_id,
-        batch_id
-    from {{ ref('stg_erp__products') }}
+-- Products from every source that supplies product, one row per source record. The source's
+-- category is kept as the product category; master.product_crosswalk maps it onto the group's
+-- categories (seed product_category_map). A source that books for one legal entity
+-- (sources.yml) gives its products that entity, and costs and prices it leaves without a
+-- currency are in that entity's functional currency (seed legal_entity_map); otherwise in the
+-- group currency.
+with source_products as (
+    select * from {{ ref('conformed_product') }}
 ),
 
-erp2_items as (
-    select
-        item_code as product_source_code,
-        item_desc as product_name,
-        item_group as product_category,
-        cast(null as varchar) as unit_of_measure,
-        'E03' as legal_entity_code,
-        unit_cost as standard_cost,
-        'SGD' as standard_cost_currency,
-        unit_price as list_price,
-        'SGD' as list_price_currency,
-        true as is_active,
-        source_system,
-        source_document_id,
-        batch_id
-    from {{ ref('stg_erp2__items') }}
+registry as (
+    {{ yecai_registry_relation() }}
+),
+
+entity_currencies as (
+    select legal_entity_code, min(functional_currency) as functional_currency
+    from {{ ref('legal_entity_map') }}
+    group by legal_entity_code
 ),
 
 all_products as (
-    select * from erp_products
-    union all
-    select * from erp2_items
+    select
+        source_products.*,
+        registry.sole_legal_entity_code as legal_entity_code,
+        coalesce(entity_currencies.functional_currency, '{{ var("group_currency") }}') as default_currency
+    from source_products
+    left join registry
+        on registry.source_system = source_products.source_system
+    left join entity_currencies
+        on entity_currencies.legal_entity_code = registry.sole_legal_entity_code
 )
 
 select
@@ -51,9 +38,9 @@ select
     unit_of_measure,
     legal_entity_code,
     standard_cost,
-    standard_cost_currency,
+    coalesce(standard_cost_currency, default_currency) as standard_cost_currency,
     list_price,
-    list_price_currency,
+    coalesce(list_price_currency, default_currency) as list_price_currency,
     is_active,
     source_system,
     source_document_id,

@@ -16,63 +16,11 @@
     those deleted at the source; the result equals a full build. -#}
 -- Customer invoices, header grain. The ERP's invoice rate (functional per unit of the invoice
 -- currency) is the booking rate, so functional amounts equal what the ledger booked.
-with erp_invoices as (
-    select
-        invoice_no as source_invoice_id,
-        invoice_no as document_number,
-        company_code,
-        invoice_date,
-        due_date,
-        customer_no as party_source_code,
-        order_no as source_order_id,
-        delivery_no as source_delivery_id,
-        vat_invoice_no,
-        currency as transaction_currency,
-        exchange_rate as document_rate,
-        net_amount,
-        tax_amount,
-        gross_amount,
-        source_system,
-        source_document_id,
-        batch_id
-    from {{ ref('stg_erp__customer_invoices') }}
+with all_invoices as (
+    select * from {{ ref('conformed_customer_invoice') }}
     {%- if is_incremental() %}
-    where {{ in_increment_scope("source_system || ':' || invoice_no") }}
+    where {{ in_increment_scope("source_system || ':' || source_invoice_id") }}
     {%- endif %}
-),
-
--- SimpleBooks: the sales invoice is the only sales document; fx_rate is SGD (functional)
--- per unit of the invoice currency, i.e. the booking rate.
-erp2_invoices as (
-    select
-        doc_id as source_invoice_id,
-        doc_id as document_number,
-        company_code,
-        doc_date as invoice_date,
-        due_date,
-        bp_id as party_source_code,
-        cast(null as varchar) as source_order_id,
-        -- Goods leave with the invoice: the invoice is also the delivery.
-        doc_id as source_delivery_id,
-        cast(null as varchar) as vat_invoice_no,
-        currency as transaction_currency,
-        fx_rate as document_rate,
-        net_total as net_amount,
-        gst_total as tax_amount,
-        doc_total as gross_amount,
-        source_system,
-        source_document_id,
-        batch_id
-    from {{ ref('stg_erp2__sales_invoices') }}
-    {%- if is_incremental() %}
-    where {{ in_increment_scope("source_system || ':' || doc_id") }}
-    {%- endif %}
-),
-
-all_invoices as (
-    select * from erp_invoices
-    union all
-    select * from erp2_invoices
 ),
 
 doc as (

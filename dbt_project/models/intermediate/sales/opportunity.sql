@@ -1,26 +1,13 @@
--- CRM opportunities. The CRM belongs to no legal entity's books, so the functional currency is
--- the group currency; amounts convert at the expected close date (the created date when none).
-with crm_opportunities as (
+-- Sales opportunities, from every source that supplies opportunity. A pipeline belongs to no
+-- legal entity's books, so the functional currency is the group currency; amounts convert at the
+-- expected close date (the created date when none).
+with doc as (
     select
-        opportunity_id as source_opportunity_id,
-        opportunity_name,
-        account_id as party_source_code,
-        owner_user_id as owner_source_code,
-        stage,
-        expected_close_date,
+        *,
         cast(created_at as date) as created_date,
         coalesce(expected_close_date, cast(created_at as date)) as conversion_date,
-        currency as transaction_currency,
-        '{{ var("group_currency") }}' as functional_currency,
-        amount,
-        source_system,
-        source_document_id,
-        batch_id
-    from {{ ref('stg_crm__opportunities') }}
-),
-
-doc as (
-    select * from crm_opportunities
+        '{{ var("group_currency") }}' as functional_currency
+    from {{ ref('conformed_opportunity') }}
 )
 
 select

@@ -1,45 +1,6 @@
 -- Cash receipts from customers.
-with erp_receipts as (
-    select
-        receipt_no as source_receipt_id,
-        receipt_no as document_number,
-        company_code,
-        receipt_date,
-        customer_no as party_source_code,
-        invoice_no as source_invoice_id,
-        bank_account_no as bank_account_source_code,
-        currency as transaction_currency,
-        exchange_rate as document_rate,
-        amount,
-        source_system,
-        source_document_id,
-        batch_id
-    from {{ ref('stg_erp__receipts') }}
-),
-
-erp2_receipts as (
-    select
-        txn_id as source_receipt_id,
-        txn_id as document_number,
-        company_code,
-        txn_date as receipt_date,
-        bp_id as party_source_code,
-        doc_ref as source_invoice_id,
-        cast(null as varchar) as bank_account_source_code,
-        currency as transaction_currency,
-        fx_rate as document_rate,
-        amount,
-        source_system,
-        source_document_id,
-        batch_id
-    from {{ ref('stg_erp2__cash_transactions') }}
-    where direction = 'receipt'
-),
-
-all_receipts as (
-    select * from erp_receipts
-    union all
-    select * from erp2_receipts
+with all_receipts as (
+    select * from {{ ref('conformed_receipt') }}
 ),
 
 doc as (

@@ -1,26 +1,6 @@
 -- Sales orders, header grain, from every ERP.
-with erp_orders as (
-    select
-        orders.order_no as source_order_id,
-        orders.order_no as document_number,
-        orders.company_code,
-        orders.order_date,
-        orders.customer_no as party_source_code,
-        orders.sales_rep_user_id,
-        cast(null as varchar) as org_unit_source_code,
-        orders.order_status as status,
-        orders.currency as transaction_currency,
-        orders.net_amount,
-        orders.tax_amount,
-        orders.gross_amount,
-        orders.source_system,
-        orders.source_document_id,
-        orders.batch_id
-    from {{ ref('stg_erp__sales_orders') }} as orders
-),
-
-all_orders as (
-    select * from erp_orders
+with all_orders as (
+    select * from {{ ref('conformed_sales_order') }}
 ),
 
 doc as (

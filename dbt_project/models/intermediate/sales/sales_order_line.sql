@@ -15,34 +15,11 @@
     the orders with a newer raw batch or whose looked-up codes and rates changed, and drops
     those deleted at the source; the result equals a full build. -#}
 -- Sales order lines from every ERP. Gross = net + VAT (the ERP stores net and VAT per line).
-with erp_lines as (
-    select
-        lines.order_no || '|' || cast(lines.line_no as varchar) as source_line_id,
-        lines.order_no as source_order_id,
-        lines.line_no as line_number,
-        orders.company_code,
-        orders.order_date,
-        lines.material_no as product_source_code,
-        lines.quantity,
-        lines.unit_price,
-        cast(lines.tax_rate as decimal(18, 4)) as tax_rate,
-        orders.currency as transaction_currency,
-        lines.net_amount,
-        lines.tax_amount,
-        cast(lines.net_amount + lines.tax_amount as decimal(18, 2)) as gross_amount,
-        lines.source_system,
-        lines.source_document_id,
-        lines.batch_id
-    from {{ ref('stg_erp__sales_order_lines') }} as lines
-    inner join {{ ref('stg_erp__sales_orders') }} as orders
-        on orders.order_no = lines.order_no
+with all_lines as (
+    select * from {{ ref('conformed_sales_order_line') }}
     {%- if is_incremental() %}
-    where {{ in_increment_scope("lines.source_system || ':' || lines.order_no") }}
+    where {{ in_increment_scope("source_system || ':' || source_order_id") }}
     {%- endif %}
-),
-
-all_lines as (
-    select * from erp_lines
 ),
 
 doc as (

@@ -11,6 +11,12 @@
     with a line whose account has no group mapping is held out whole (never plugged) and listed
     in governance.reconciliation_exceptions.
 
+    A source registered with `books: derived` (sources.yml) keeps no ledger of its own: its
+    derived vouchers (int_finance__derived_entries, actual ledger; one voucher per business
+    document) are its books and are posted here, flagged `is_derived`. A derived document with
+    a leg no account could be resolved for, or that does not balance, is held out whole (its
+    legs are listed in governance.reconciliation_exceptions).
+
     Incremental by fiscal period: a run reads, joins and rewrites only the periods touched by
     batches newer than what the table holds, plus the latest period (delete+insert on
     `period`), so a daily increment rewrites one month instead of the whole ledger. Set the var
@@ -25,6 +31,7 @@
     that does not exist yet is built whole, range or not (the trial balance needs history). -#}
 
 {%- set period_range = fiscal_period_range() %}
+{%- set derived_books = yecai_sources_with_books('derived') %}
 
 with
 {%- if is_incremental() %}
@@ -38,11 +45,17 @@ touched_periods as (
     -- landed minutes after its lines "new" on every run, and rewrite every period).
     select distinct {{ fiscal_period('voucher_date') }} as period
     from {{ ref('journal_voucher') }}
-    where batch_id > (select coalesce(max(voucher_batch_id), '') from {{ this }})
+    where batch_id > (select coalesce(max(voucher_batch_id), '') from {{ this }} where not is_derived)
     union
     select distinct {{ fiscal_period('voucher_date') }}
     from {{ ref('journal_line') }}
-    where batch_id > (select coalesce(max(batch_id), '') from {{ this }})
+    where batch_id > (select coalesce(max(batch_id), '') from {{ this }} where not is_derived)
+    union
+    -- derived books: documents newer than any derived line the table holds
+    select distinct period
+    from {{ ref('int_finance__derived_entries') }}
+    where source_system in {{ yecai_sql_list(derived_books) }}
+      and batch_id > (select coalesce(max(batch_id), '') from {{ this }} where is_derived)
     union
     {%- if period_range is none %}
     select max(period) from {{ this }}
@@ -112,11 +125,76 @@ booked as (
         l.source_system,
         l.batch_id,
         -- the voucher's own raw batch: what the next run compares newer voucher batches with
-        v.batch_id as voucher_batch_id
+        v.batch_id as voucher_batch_id,
+        false as is_derived
     from lines as l
     join vouchers as v on v.journal_voucher_key = l.journal_voucher_key
     left join chart as c on c.account_code = l.group_account_code
     where v.journal_voucher_key not in (select journal_voucher_key from held_out)
+),
+
+derived_entries as (
+    select *
+    from {{ ref('int_finance__derived_entries') }}
+    where ledger = 'actual'
+      and source_system in {{ yecai_sql_list(derived_books) }}
+    {%- if is_incremental() %}
+      and period in (select period from touched_periods)
+    {%- endif %}
+),
+
+-- a derived voucher with an unresolved account, or one that does not balance, is held out whole
+derived_held_out as (
+    select document_key
+    from derived_entries
+    group by document_key
+    having bool_or(account_code is null) or sum(debit) <> sum(credit)
+),
+
+derived as (
+    select
+        'derived:' || e.derived_entry_id as gl_line_id,
+        e.document_key as voucher_id,
+        e.document_number as voucher_no,
+        cast(row_number() over (partition by e.document_key order by e.rule_id, e.leg_no, e.derived_entry_id) as integer)
+            as line_no,
+        e.entity_code,
+        e.period,
+        e.document_date as posting_date,
+        'derived' as voucher_type,
+        false as is_opening_balance,
+        e.account_code,
+        c.account_name_cn as account_name,
+        cast(null as varchar) as account_source_code,
+        e.party_code,
+        e.cost_centre_code,
+        e.rule_id || ' ' || e.document_type || ' ' || coalesce(e.document_number, '') as description,
+        e.debit,
+        e.credit,
+        e.amount_functional,
+        e.functional_currency,
+        e.transaction_currency,
+        e.amount_transaction,
+        case
+            when e.functional_currency = '{{ var("group_currency") }}' then e.amount_functional
+            else {{ money('cast(e.amount_functional as decimal(38, 2)) * rates.rate') }}
+        end as amount_group,
+        e.document_type as source_document_type,
+        e.document_key as source_document_id,
+        e.source_document_id as voucher_source_id,
+        e.source_system,
+        e.batch_id,
+        e.batch_id as voucher_batch_id,
+        true as is_derived
+    from derived_entries as e
+    left join chart as c on c.account_code = e.account_code
+    left join {{ ref('int_exchange_rate_ranges') }} as rates
+        on rates.currency = e.functional_currency
+        and e.document_date >= rates.valid_from
+        and e.document_date < rates.valid_to
+    where e.document_key not in (select document_key from derived_held_out)
 )
 
 select * from booked
+union all
+select * from derived

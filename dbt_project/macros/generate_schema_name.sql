@@ -1,5 +1,0 @@
-{#- Custom schemas are used as given (finance, governance, master, …), not prefixed with the
-    target schema: analysts query `finance.trial_balance`, not `main_finance.trial_balance`. -#}
-{% macro generate_schema_name(custom_schema_name, node) -%}
-    {%- if custom_schema_name is none -%}{{ target.schema }}{%- else -%}{{ custom_schema_name | trim }}{%- endif -%}
-{%- endmacro %}
