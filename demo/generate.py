@@ -23,8 +23,8 @@ from demo.defects import DefectConfig, DefectLog
 from demo.erp.generate import generate_erp
 from demo.erp2.generate import generate_erp2
 from demo.hr.exports import write_hr_exports
-from demo.sqlio import parse_target, write_tables
 from demo.parallel import run_forked
+from demo.sqlio import parse_target, write_tables
 from demo.world import World, build_world
 
 GROUND_TRUTH = "ground_truth.csv"

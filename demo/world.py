@@ -47,6 +47,8 @@ CENT = Decimal("0.01")
 
 def money(value: Decimal | int | float | str) -> Decimal:
     """Round to cents, half up (the way invoices round). Floats go through str to stay exact."""
+    if type(value) is Decimal:  # the common case, millions of times at scale 1
+        return value.quantize(CENT, rounding=ROUND_HALF_UP)
     if isinstance(value, float):
         value = str(value)
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from itertools import accumulate
@@ -195,7 +195,7 @@ def post_voucher(
         delta = money(Decimal(ctx.rng.randint(1, 50000)) / 100)
         i = ctx.rng.randrange(len(legs))
         lg = legs[i]
-        legs = [*legs[:i], Leg(**{**lg.__dict__, "amount": lg.amount + delta}), *legs[i + 1 :]]
+        legs = [*legs[:i], replace(lg, amount=lg.amount + delta), *legs[i + 1 :]]
         ctx.log.record(
             D.UNBALANCED_VOUCHER,
             SYSTEM,
@@ -284,10 +284,7 @@ def book_document(
         # Only a leg on the "right" account can be misbooked; a document without one (its
         # resolver picked another account) is booked as it is, and so is no defect to log.
         if any(lg.account_no == right for lg in legs):
-            legs = [
-                Leg(**{**lg.__dict__, "account_no": wrong}) if lg.account_no == right else lg
-                for lg in legs
-            ]
+            legs = [replace(lg, account_no=wrong) if lg.account_no == right else lg for lg in legs]
             ctx.log.record(
                 D.WRONG_ACCOUNT, SYSTEM, entity, source_no, f"booked to {wrong} instead of {right}"
             )
@@ -1513,7 +1510,7 @@ def _fx_revaluation(ctx: ErpContext, company: str, end: date) -> None:
     )
     reverse_day = end + timedelta(days=1)
     if reverse_day <= ctx.as_of:
-        flipped = [Leg(**{**lg.__dict__, "side": "C" if lg.side == "D" else "D"}) for lg in legs]
+        flipped = [replace(lg, side="C" if lg.side == "D" else "D") for lg in legs]
         post_voucher(
             ctx,
             company,
