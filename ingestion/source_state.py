@@ -189,6 +189,16 @@ def _identity(url: str, table: str) -> str:
     return f"{redact(url)}#{table}"
 
 
+def remembered(paths: Paths, source: str, entity: str, url: str, table: str) -> dict | None:
+    """The state remembered after the last read of this table (fingerprint, batch_id), or
+    None when there is none for this URL and table."""
+    try:
+        state = json.loads(state_path(paths, source, entity).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return state if state.get("identity") == _identity(url, table) else None
+
+
 def unchanged_since_last_read(
     paths: Paths, source: str, entity: str, url: str, table: str, now: Fingerprint | None
 ) -> str | None:
@@ -196,11 +206,8 @@ def unchanged_since_last_read(
     the table has not changed since), else None."""
     if now is None or not now.settled:
         return None
-    try:
-        state = json.loads(state_path(paths, source, entity).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if state.get("identity") != _identity(url, table) or state.get("fingerprint") != now.value:
+    state = remembered(paths, source, entity, url, table)
+    if state is None or state.get("fingerprint") != now.value:
         return None
     return state.get("batch_id")
 
