@@ -25,7 +25,7 @@ from demo.erp2.generate import generate_erp2
 from demo.hr.exports import write_hr_exports
 from demo.parallel import run_forked
 from demo.sqlio import parse_target, write_tables
-from demo.world import World, build_world
+from demo.world import World, build_world, save_world
 
 GROUND_TRUTH = "ground_truth.csv"
 MANIFEST = "demo.json"
@@ -132,6 +132,7 @@ def generate_demo(
 
     step("world")
     world = build_world(seed, scale)
+    save_world(world, out_dir)
     with run_forked(_side_systems, world, out_dir, config) as side_job:
         step("erp")
         erp_log, crm_log = DefectLog(), DefectLog()

@@ -31,12 +31,14 @@ Money is ``Decimal`` with two places; amounts carry their currency.
 
 from __future__ import annotations
 
+import pickle
 import random
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 from faker import Faker
 
@@ -815,6 +817,32 @@ def _products(rng: random.Random, sizes: Sizes) -> list[Product]:
             )
         )
     return products
+
+
+WORLD_CACHE = "world.pickle"
+
+
+def save_world(world: World, folder: Path) -> Path:
+    """Keep the World beside the demo it made, so ``advance`` need not rebuild it (seconds at
+    scale 10: Faker's names). Only the demo's own generator writes this file."""
+    path = folder / WORLD_CACHE
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(pickle.dumps(world, protocol=pickle.HIGHEST_PROTOCOL))
+    tmp.replace(path)
+    return path
+
+
+def load_world(folder: Path | None, seed: int, scale: float) -> World:
+    """The World kept in ``folder`` if it is the one for (seed, scale), else a new build."""
+    path = folder / WORLD_CACHE if folder is not None else None
+    if path is not None and path.is_file():
+        try:
+            world = pickle.loads(path.read_bytes())  # noqa: S301 (the demo's own file)
+        except Exception:  # noqa: BLE001 (a stale or broken cache is rebuilt)
+            world = None
+        if isinstance(world, World) and (world.seed, world.scale) == (seed, scale):
+            return world
+    return build_world(seed, scale)
 
 
 def build_world(seed: int, scale: float) -> World:
