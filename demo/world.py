@@ -961,7 +961,21 @@ def monthly_payroll(world: World, employee: Employee, year: int, month: int) -> 
 def payroll_totals_by_cost_center(
     world: World, entity_code: str, year: int, month: int
 ) -> dict[str, dict[str, Decimal]]:
-    """Sum of payslips per cost centre for one entity and month: what the ERP books."""
+    """Sum of payslips per cost centre for one entity and month: what the ERP books.
+
+    Kept on the World once computed: the ERP asks for the same month three times (payroll
+    voucher, payment, budget), and each answer draws every employee's payslip. Callers only
+    read it."""
+    cache = world._index.setdefault("payroll_totals", {})
+    key = (entity_code, year, month)
+    if key not in cache:
+        cache[key] = _payroll_totals(world, entity_code, year, month)
+    return cache[key]
+
+
+def _payroll_totals(
+    world: World, entity_code: str, year: int, month: int
+) -> dict[str, dict[str, Decimal]]:
     totals: dict[str, dict[str, Decimal]] = {}
     for emp in world.employees_of(entity_code):
         line = monthly_payroll(world, emp, year, month)

@@ -78,10 +78,12 @@ SERVICE_VENDOR_SEGMENTS = ("SERVICE", "LOGISTICS")
 
 
 def stamp(d: date, rng: random.Random) -> datetime:
-    """When a document of business date ``d`` was saved: during office hours that day."""
-    return datetime(
-        d.year, d.month, d.day, rng.randint(8, 19), rng.randint(0, 59), rng.randint(0, 59)
-    )
+    """When a document of business date ``d`` was saved: during office hours that day.
+
+    ``a + rng._randbelow(n)`` is exactly what ``rng.randint(a, a + n - 1)`` returns (CPython's
+    randrange), without its argument checks: stamp runs ~400k times at scale 1."""
+    below = rng._randbelow
+    return datetime(d.year, d.month, d.day, 8 + below(12), below(60), below(60))
 
 
 def month_end(year: int, month: int) -> date:
