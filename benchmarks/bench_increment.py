@@ -30,11 +30,13 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -82,6 +84,7 @@ for rec in reversed(instance.get_run_records(dg.RunsFilter(created_after=since))
     steps = {s.step_key: round(s.end_time - s.start_time, 2)
              for s in instance.get_run_step_stats(run.run_id) if s.end_time and s.start_time}
     out.append({"job": run.job_name, "run_id": run.run_id, "status": str(run.status),
+                "start": rec.start_time, "end": rec.end_time,
                 "wall": round((rec.end_time or 0) - (rec.start_time or 0), 2), "steps": steps})
 print(json.dumps(out))
 """
@@ -176,17 +179,22 @@ def dbt_split(run_id: str) -> dict | None:
     }
 
 
-def stages(phase: dict, env: dict[str, str]) -> list[tuple[str, float]]:
-    """(stage, wall seconds) of one `yecai run` phase, from the Dagster instance."""
+def runs_since(started: float, env: dict[str, str]) -> list[dict]:
+    """The Dagster runs created after ``started`` (epoch seconds), oldest first, with steps."""
     done = subprocess.run(
-        [sys.executable, "-c", RUN_PROFILE, str(phase["started"])],
+        [sys.executable, "-c", RUN_PROFILE, str(started)],
         cwd=REPO,
         env=env,
         capture_output=True,
         text=True,
         check=True,
     )
-    runs = json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def stages(phase: dict, env: dict[str, str]) -> list[tuple[str, float]]:
+    """(stage, wall seconds) of one `yecai run` phase, from the Dagster instance."""
+    runs = runs_since(phase["started"], env)
     out: list[tuple[str, float]] = []
     in_runs = 0.0
     for run in runs:
@@ -229,6 +237,78 @@ def compare_marts(script_db: Path, warehouse: Path) -> dict[str, tuple[int, int]
     return out
 
 
+def published_revenue(home: Path, entity: str, period: str) -> Decimal | None:
+    from tests.orchestration.demo_helpers import published_revenue as read_revenue
+    from yecai.settings import Paths
+
+    return read_revenue(Paths(home=home).published_db, entity, period)
+
+
+def near_real_time(home: Path, env: dict[str, str], events: int, interval: float) -> dict:
+    """``yecai run --watch``; ``events`` times: commit one sale in the ERP and time until its
+    revenue is in the published income statement. Stages from the runs each event started."""
+    from demo.defects import DefectLog
+    from demo.erp.sale import record_sale
+    from demo.sqlio import parse_target
+
+    log_path = home / "watch.log"
+    out = log_path.open("w")
+    cmd = [str(BIN / "yecai"), "run", "--watch", "--interval", str(interval)]
+    watcher = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+    def increments() -> int:
+        return log_path.read_text().count("increment succeeded") + log_path.read_text().count(
+            "increment failed"
+        )
+
+    def wait(condition, what: str, timeout: float = 3600) -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline or watcher.poll() is not None:
+                raise SystemExit(f"near-real-time: {what} not seen\n{log_path.read_text()[-3000:]}")
+            time.sleep(0.2)
+
+    erp = parse_target(home / "demo" / "erp.sqlite")
+    results = []
+    try:
+        wait(lambda: increments() >= 1, "the catch-up increment")
+        for n in range(events):
+            done_before = increments()
+            sale = record_sale(erp, DefectLog())
+            committed = time.time()
+            before = published_revenue(home, sale.entity_code, sale.period) or Decimal(0)
+            wait(
+                lambda s=sale, b=before: (
+                    published_revenue(home, s.entity_code, s.period) == b + s.net_amount
+                ),
+                f"event {n + 1} published",
+            )
+            latency = time.time() - committed
+            wait(lambda d=done_before: increments() > d, f"event {n + 1}'s increment to end")
+            runs = runs_since(committed, env)
+            first_start = min((r["start"] or committed for r in runs), default=committed)
+            results.append(
+                {
+                    "latency": round(latency, 1),
+                    "until_first_run": round(first_start - committed, 1),
+                    "runs": {r["job"]: r["wall"] for r in runs},
+                    "steps": {k: v for r in runs for k, v in r["steps"].items()},
+                }
+            )
+            print(f"  event {n + 1}: {latency:.1f} s", flush=True)
+    finally:
+        watcher.send_signal(signal.SIGINT)
+        watcher.wait(timeout=600)
+        out.close()
+    idle = [line for line in log_path.read_text().splitlines() if "idle polls" in line]
+    latencies = sorted(r["latency"] for r in results)
+    return {
+        "events": results,
+        "median": latencies[len(latencies) // 2] if latencies else None,
+        "idle": idle[-1] if idle else "",
+    }
+
+
 def copy_demo(source: Path, target: Path) -> None:
     """Copy a generated demo; demo.json names its files by absolute path, so point it at the
     copy (else `demo advance` would move the original's ERP forward)."""
@@ -255,8 +335,11 @@ def main() -> int:
     parser.add_argument(
         "--phases",
         default="full,nochange,advance,increment,script",
-        help="comma-separated subset of full,nochange,advance,increment,script",
+        help="comma-separated subset of full,nochange,advance,increment,script,nrt "
+        "(nrt: one ERP sale → published revenue through `yecai run --watch`, --events times)",
     )
+    parser.add_argument("--events", type=int, default=5, help="near-real-time events (default 5)")
+    parser.add_argument("--interval", type=float, default=2.0, help="watch poll interval (s)")
     args = parser.parse_args()
     phases = args.phases.split(",")
     home = Path(tempfile.mkdtemp(prefix="yecai-bench-increment-"))
@@ -285,6 +368,9 @@ def main() -> int:
                     report[name] = timed(cmd, env)
                     if cmd[1] == "run":
                         report[name]["stages"] = stages(report[name], env)
+            if "nrt" in phases:
+                print("near-real-time events …", flush=True)
+                report["nrt"] = near_real_time(home, env, args.events, args.interval)
         finally:
             crm.terminate()
             crm.wait(timeout=30)
@@ -320,6 +406,15 @@ def print_report(report: dict, label: str) -> None:
             print(f"\n{name}: wall seconds by stage")
             for stage, seconds in report[name]["stages"]:
                 print(f"  {stage:<62}{seconds:>8}")
+    if "nrt" in report:
+        nrt = report["nrt"]
+        print(f"\nnear-real-time: median {nrt['median']} s over {len(nrt['events'])} events")
+        for n, event in enumerate(nrt["events"], start=1):
+            print(
+                f"  event {n}: {event['latency']} s; first run started after "
+                f"{event['until_first_run']} s; runs {event['runs']}; steps {event['steps']}"
+            )
+        print(f"  idle: {nrt['idle']}")
     if "script" in report:
         print("\nhand-written script vs the published marts (E01, E02):")
         for mart, (rows, differ) in report["script"]["compared"].items():

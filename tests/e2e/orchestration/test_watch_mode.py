@@ -9,13 +9,12 @@ import subprocess
 import time
 from decimal import Decimal
 
-import duckdb
 import pytest
 
 from demo.defects import DefectLog
 from demo.erp.sale import record_sale
 from demo.sqlio import parse_target
-from tests.orchestration.demo_helpers import YECAI, demo_company
+from tests.orchestration.demo_helpers import YECAI, demo_company, published_revenue
 from yecai.settings import REPO_ROOT, get_paths
 
 # A full build, then an increment, on the shared 2-core machine: the guard is for hangs only.
@@ -34,22 +33,7 @@ def demo_home(tmp_path, monkeypatch):
 
 
 def revenue(paths, entity: str, period: str) -> Decimal | None:
-    """营业收入 (IS01) of the published income statement, or None while none is readable."""
-    try:
-        con = duckdb.connect(str(paths.published_db), read_only=True)
-    except duckdb.Error:
-        return None  # being replaced by a publish right now
-    try:
-        row = con.execute(
-            "select amount from finance.income_statement "
-            "where entity_code = ? and period = ? and line_code = 'IS01'",
-            [entity, period],
-        ).fetchone()
-    except duckdb.Error:
-        return None
-    finally:
-        con.close()
-    return row[0] if row else None
+    return published_revenue(paths.published_db, entity, period)
 
 
 def wait_for(condition, what: str, log) -> None:
