@@ -160,11 +160,15 @@ class IdleCost:
         )
 
 
+def _say(message: str) -> None:
+    print(message, flush=True)  # a log file or pipe must see it before the run's own output
+
+
 def watch(
     paths: Paths,
     run_increment: Callable[[], bool],
     interval: float = DEFAULT_INTERVAL_SECONDS,
-    say: Callable[[str], None] = print,
+    say: Callable[[str], None] = _say,
     stop: threading.Event | None = None,
     max_increments: int | None = None,
     idle: IdleCost | None = None,
@@ -231,12 +235,12 @@ def watch_from_cli(
         except click.exceptions.Exit as exc:
             return exc.exit_code == 0
         except YecaiError as exc:
-            print(f"watch: {exc.what} → {exc.fix}")
+            _say(f"watch: {exc.what} → {exc.fix}")
             return False
         return True
 
-    print(f"watch: polling the sources every {interval:g}s; Ctrl-C stops")
+    _say(f"watch: polling the sources every {interval:g}s; Ctrl-C stops")
     idle = IdleCost()
     with contextlib.suppress(KeyboardInterrupt):
         watch(paths, attempt, interval, idle=idle)
-    print(f"watch: stopped; {idle.summary()}")
+    _say(f"watch: stopped; {idle.summary()}")
