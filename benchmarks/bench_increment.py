@@ -85,7 +85,9 @@ for rec in reversed(instance.get_run_records(dg.RunsFilter(created_after=since))
              for s in instance.get_run_step_stats(run.run_id) if s.end_time and s.start_time}
     out.append({"job": run.job_name, "run_id": run.run_id, "status": str(run.status),
                 "start": rec.start_time, "end": rec.end_time,
-                "wall": round((rec.end_time or 0) - (rec.start_time or 0), 2), "steps": steps})
+                "wall": round(rec.end_time - rec.start_time, 2)
+                        if rec.end_time and rec.start_time else 0.0,  # 0 while still running
+                "steps": steps})
 print(json.dumps(out))
 """
 
