@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -219,6 +220,10 @@ def poll_key(poll: SourcePoll) -> str:
     return json.dumps(seen, sort_keys=True)
 
 
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def watch_from_cli(
     paths: Paths, run_once: Callable[[bool], None], interval: float, full_first: bool = False
 ) -> None:
@@ -241,6 +246,9 @@ def watch_from_cli(
 
     _say(f"watch: polling the sources every {interval:g}s; Ctrl-C stops")
     idle = IdleCost()
+    if threading.current_thread() is threading.main_thread():
+        # a supervisor's SIGTERM stops the loop like Ctrl-C (and says what idle cost)
+        signal.signal(signal.SIGTERM, _interrupt)
     with contextlib.suppress(KeyboardInterrupt):
         watch(paths, attempt, interval, idle=idle)
     _say(f"watch: stopped; {idle.summary()}")

@@ -64,6 +64,8 @@ def test_a_committed_erp_sale_is_published_by_the_watch_loop(demo_home, tmp_path
             env=dict(os.environ),
             stdout=out,
             stderr=subprocess.STDOUT,
+            # a runner started in the background may hand down an ignored SIGINT
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
     try:
         # It catches up first (nothing was published: a full build), then goes idle.
