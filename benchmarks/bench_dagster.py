@@ -73,6 +73,27 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def serve_crm(env: dict[str, str], home: Path, code: Path = REPO) -> subprocess.Popen:
+    """Start `yecai demo crm-serve` for the demo under ``home`` on a free port, wait until it
+    answers, and point ``env`` at it (YECAI_CRM_URL, YECAI_CRM_TOKEN). The caller stops it."""
+    port = _free_port()
+    env.update(YECAI_CRM_URL=f"http://127.0.0.1:{port}", YECAI_CRM_TOKEN="bench-token")
+    crm = subprocess.Popen(
+        [str(BIN / "yecai"), "demo", "crm-serve", "--port", str(port)],  # token: env
+        cwd=code,
+        env={**env, "YECAI_HOME": str(home)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(100):
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    return crm
+
+
 STEP_STATS = """
 import json, sys
 import dagster as dg
@@ -171,22 +192,8 @@ def main() -> int:
                 check=True,
             )
 
-    port = _free_port()
-    env.update(YECAI_CRM_URL=f"http://127.0.0.1:{port}", YECAI_CRM_TOKEN="bench-token")
-    crm = subprocess.Popen(
-        [str(BIN / "yecai"), "demo", "crm-serve", "--port", str(port)],  # token: env
-        cwd=code,
-        env={**env, "YECAI_HOME": str(via_dagster)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    crm = serve_crm(env, via_dagster, code)
     try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.3)
         load = {"before_dagster": _loadavg()}
         dagster_seconds, dagster_cpu, dagster_done = _run(
             [str(BIN / "yecai"), "run", "--from", args.first, "--to", args.last],

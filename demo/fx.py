@@ -10,12 +10,14 @@ import math
 import random
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 
 # Units of CNY for one unit of the currency, around which the demo's rates move.
 MID_CNY = {"USD": 7.18, "SGD": 5.36, "HKD": 0.921, "EUR": 7.85, "CNY": 1.0}
 QUOTE = Decimal("0.0001")
 
 
+@cache  # pure, and asked for the same few hundred days again for every document
 def cny_rate(seed: int, currency: str, d: date) -> Decimal:
     """CNY per one unit of ``currency`` on day ``d``: a slow seasonal swing (±2%) plus daily noise
     (±0.3%), four decimals like the PBOC middle rate."""

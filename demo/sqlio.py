@@ -8,7 +8,9 @@ always starts from a clean slate.
 
 from __future__ import annotations
 
+import queue
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -177,8 +179,10 @@ def write_tables(
 @contextmanager
 def table_writer(schema_sql: str, target: Target) -> Iterator[Callable[[str, list[tuple]], None]]:
     """Create the schema in ``target`` (dropping its tables first) and yield ``append(table,
-    rows)``, which inserts rows into one table; all is committed when the block ends. A
-    generator can so write while it runs instead of holding every row (see TableSet's sink)."""
+    rows)``, which hands rows for one table to a writer thread; all is committed when the block
+    ends. A generator can so write while it runs instead of holding every row (see TableSet's
+    sink), and its Python work overlaps the database's: SQLite, psycopg and PyMySQL release the
+    GIL while the database stores a batch. The writer inserts in the order rows were handed."""
     if target.dialect == "sqlite":
         assert target.sqlite_path is not None
         target.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
@@ -189,21 +193,69 @@ def table_writer(schema_sql: str, target: Target) -> Iterator[Callable[[str, lis
     columns = schema_columns(schema_sql)
     with opened(target) as conn:
         cur = conn.cursor()
-        if target.dialect == "sqlite":
-            cur.execute("PRAGMA journal_mode = OFF")
-            cur.execute("PRAGMA synchronous = OFF")
         for table in reversed(list(columns)):
             cur.execute(f"DROP TABLE IF EXISTS {table}")
         for stmt in schema_statements(schema_sql):
             cur.execute(stmt)
-
-        def append(table: str, rows: list[tuple]) -> None:
-            insert_rows(conn, target, table, columns[table], rows)
-
-        yield append
+    with _BackgroundInserter(target, columns) as writer:
+        yield writer.append
     if target.dialect == "sqlite":
         with sqlite3.connect(target.sqlite_path) as conn:
             conn.execute("PRAGMA journal_mode = DELETE")
+
+
+class _BackgroundInserter:
+    """One thread that owns the target's connection and inserts the batches it is handed, in
+    order, then commits. A bounded queue keeps at most a few batches in memory; an error in the
+    thread is raised in the caller at its next ``append`` or when the block ends."""
+
+    _QUEUED_BATCHES = 3
+
+    def __init__(self, target: Target, columns: dict[str, list[str]]) -> None:
+        self.target = target
+        self.columns = columns
+        self.queue: queue.Queue[tuple[str, list[tuple]] | None] = queue.Queue(self._QUEUED_BATCHES)
+        self.error: BaseException | None = None
+        self.aborted = False
+        self.thread = threading.Thread(target=self._run, name="demo-table-writer", daemon=True)
+
+    def __enter__(self) -> _BackgroundInserter:
+        self.thread.start()
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.aborted = exc is not None  # the caller failed: roll back what was inserted
+        self.queue.put(None)
+        self.thread.join()
+        if exc is None and self.error is not None:
+            raise self.error
+
+    def append(self, table: str, rows: list[tuple]) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put((table, rows))
+
+    def _run(self) -> None:
+        try:
+            with opened(self.target) as conn:
+                if self.target.dialect == "sqlite":
+                    conn.execute("PRAGMA journal_mode = OFF")
+                    conn.execute("PRAGMA synchronous = OFF")
+                while (item := self.queue.get()) is not None:
+                    table, rows = item
+                    insert_rows(conn, self.target, table, self.columns[table], rows)
+                if self.aborted:
+                    raise _Aborted
+        except _Aborted:
+            pass
+        except BaseException as exc:  # handed to the caller's thread
+            self.error = exc
+            while self.queue.get() is not None:  # drain, so the caller never blocks on put
+                pass
+
+
+class _Aborted(Exception):
+    """The caller's block failed; leaving ``opened`` with it rolls the inserts back."""
 
 
 def insert_rows(

@@ -31,12 +31,14 @@ Money is ``Decimal`` with two places; amounts carry their currency.
 
 from __future__ import annotations
 
+import pickle
 import random
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 from faker import Faker
 
@@ -47,6 +49,8 @@ CENT = Decimal("0.01")
 
 def money(value: Decimal | int | float | str) -> Decimal:
     """Round to cents, half up (the way invoices round). Floats go through str to stay exact."""
+    if type(value) is Decimal:  # the common case, millions of times at scale 1
+        return value.quantize(CENT, rounding=ROUND_HALF_UP)
     if isinstance(value, float):
         value = str(value)
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
@@ -815,6 +819,32 @@ def _products(rng: random.Random, sizes: Sizes) -> list[Product]:
     return products
 
 
+WORLD_CACHE = "world.pickle"
+
+
+def save_world(world: World, folder: Path) -> Path:
+    """Keep the World beside the demo it made, so ``advance`` need not rebuild it (seconds at
+    scale 10: Faker's names). Only the demo's own generator writes this file."""
+    path = folder / WORLD_CACHE
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(pickle.dumps(world, protocol=pickle.HIGHEST_PROTOCOL))
+    tmp.replace(path)
+    return path
+
+
+def load_world(folder: Path | None, seed: int, scale: float) -> World:
+    """The World kept in ``folder`` if it is the one for (seed, scale), else a new build."""
+    path = folder / WORLD_CACHE if folder is not None else None
+    if path is not None and path.is_file():
+        try:
+            world = pickle.loads(path.read_bytes())  # noqa: S301 (the demo's own file)
+        except Exception:  # noqa: BLE001 (a stale or broken cache is rebuilt)
+            world = None
+        if isinstance(world, World) and (world.seed, world.scale) == (seed, scale):
+            return world
+    return build_world(seed, scale)
+
+
 def build_world(seed: int, scale: float) -> World:
     """The group company for ``seed`` at ``scale`` (1.0 ≈ 50k sales orders, ~1M journal lines
     over the calendar year 2025). Deterministic."""
@@ -931,7 +961,21 @@ def monthly_payroll(world: World, employee: Employee, year: int, month: int) -> 
 def payroll_totals_by_cost_center(
     world: World, entity_code: str, year: int, month: int
 ) -> dict[str, dict[str, Decimal]]:
-    """Sum of payslips per cost centre for one entity and month: what the ERP books."""
+    """Sum of payslips per cost centre for one entity and month: what the ERP books.
+
+    Kept on the World once computed: the ERP asks for the same month three times (payroll
+    voucher, payment, budget), and each answer draws every employee's payslip. Callers only
+    read it."""
+    cache = world._index.setdefault("payroll_totals", {})
+    key = (entity_code, year, month)
+    if key not in cache:
+        cache[key] = _payroll_totals(world, entity_code, year, month)
+    return cache[key]
+
+
+def _payroll_totals(
+    world: World, entity_code: str, year: int, month: int
+) -> dict[str, dict[str, Decimal]]:
     totals: dict[str, dict[str, Decimal]] = {}
     for emp in world.employees_of(entity_code):
         line = monthly_payroll(world, emp, year, month)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from filelock import Timeout
 
-from ingestion import duck
+from ingestion import duck, source_state
 from ingestion.batches import (
     BatchResult,
     new_batch_id,
@@ -212,7 +212,15 @@ def ingest_entity(
                 on_rows=lambda n: _report(on_progress, f"{label}: reading", n, None),
             )
 
-        return [_run_batch(paths, contract, fill, full_refresh, on_progress)]
+        if source.kind != "sql":
+            return [_run_batch(paths, contract, fill, full_refresh, on_progress)]
+        # Ask the database first whether the table changed since the last read (no scan).
+        before, last_read = source_state.before_read(paths, source, entity)
+        if last_read and not full_refresh and latest_manifest(paths, source.name, entity.name):
+            return [_unchanged_at_source(paths, source.name, entity.name, last_read, on_progress)]
+        result = _run_batch(paths, contract, fill, full_refresh, on_progress)
+        source_state.after_read(paths, source, entity, before, result)
+        return [result]
     finally:
         lock.release()
 
@@ -281,6 +289,30 @@ def _ingest_files(
         write_batch_record(paths, result)
         results.append(result)
     return results
+
+
+def _unchanged_at_source(
+    paths: Paths, source: str, entity: str, last_read: str, on_progress: ProgressFn | None
+) -> BatchResult:
+    """A no_change record for a table its database says has not changed since ``last_read``."""
+    started = utc_now_iso()
+    previous = latest_manifest(paths, source, entity)
+    result = BatchResult(
+        batch_id=new_batch_id(source, entity),
+        source=source,
+        entity=entity,
+        started_at=started,
+        finished_at=utc_now_iso(),
+        status="no_change",
+        rows_read=0,
+        rows_landed=0,
+        rows_quarantined=0,
+        watermark=previous.get("watermark") if previous else None,
+        message=f"{source_state.UNCHANGED_NOTE} {last_read}; not read",
+    )
+    write_batch_record(paths, result)
+    _report(on_progress, f"{source}.{entity}: no_change", 0, 0)
+    return result
 
 
 def _files_already_read(paths: Paths, source: str, entity: str) -> set[str]:

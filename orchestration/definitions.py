@@ -36,6 +36,7 @@ from orchestration.defs.pipeline.jobs import (
 )
 from orchestration.defs.pipeline.schedules import build_daily_schedule
 from orchestration.defs.pipeline.sensors import build_scorecard_sensors
+from orchestration.defs.pipeline.watch_sensor import build_source_change_sensor
 from orchestration.defs.quality.assets import build_publish_asset, quality_scorecard
 from orchestration.defs.quality.checks import build_quality_checks
 from orchestration.defs.quality.tables import candidate_tables
@@ -142,6 +143,7 @@ def _build(project_dir: Path, paths: Paths) -> dg.Definitions:
     planner = TransformPlanner(raw_keys=raw_keys, dbt_defs=list(dbt_defs))
     sensors = [
         build_file_drop_sensor(jobs[HR_INGEST_JOB]),
+        build_source_change_sensor(jobs[INGEST_JOB]),
         build_increment_sensor(
             jobs[INGEST_JOB], jobs[PIPELINE_JOB], planner, partitioned=bool(period_keys)
         ),

@@ -51,7 +51,7 @@ from demo.erp.generate import (
 )
 from demo.sqlio import Target, insert_rows, opened, placeholder
 from demo.tables import TableSet
-from demo.world import build_world, money
+from demo.world import load_world, money
 
 # Document tables whose single key column carries a <prefix><yy><sequence> number.
 NUMBERED = {
@@ -175,6 +175,19 @@ def next_sequences(
     return seq, vseq
 
 
+def _highest(conn: Any, table: str, column: str, prefix_length: int) -> list[str]:
+    """The greatest key per prefix and length: the keys ``next_sequences`` needs."""
+    return [
+        r[0]
+        for r in _select(
+            conn,
+            f"SELECT MAX({column}) FROM {table} "
+            f"GROUP BY substr({column}, 1, {prefix_length}), length({column})",
+        )
+        if r[0] is not None
+    ]
+
+
 def _select(conn: Any, sql: str, params: tuple = ()) -> list[tuple]:
     cur = conn.cursor()
     cur.execute(sql, params)
@@ -197,10 +210,10 @@ def advance_erp(
             raise ClockMissing(f"{target.describe()} has no demo_clock row")
         demo_date, seed, scale, count = clock[0]
         demo_date = _as_date(demo_date)
-        keys = {
-            t: [r[0] for r in _select(conn, f"SELECT {c} FROM {t}")] for t, c in NUMBERED.items()
-        }
-        vouchers = [r[0] for r in _select(conn, "SELECT voucher_no FROM journal_vouchers")]
+        # Only the highest number of each prefix (and width) leaves the database: reading
+        # every key into Python cost most of an advance at scale 10 (~20M keys).
+        keys = {t: _highest(conn, t, c, 4) for t, c in NUMBERED.items()}
+        vouchers = _highest(conn, "journal_vouchers", "voucher_no", len("1000-202512"))
         fixed = _select(
             conn,
             "SELECT l.company_code, SUM(l.debit) FROM journal_lines l JOIN journal_vouchers v "
@@ -222,7 +235,8 @@ def advance_erp(
         open_ar = _select(conn, OPEN_RECEIVABLES)
         open_ap = _select(conn, OPEN_PAYABLES)
 
-    world = build_world(int(seed), float(scale))
+    folder = target.sqlite_path.parent if target.sqlite_path is not None else None
+    world = load_world(folder, int(seed), float(scale))
     start, end = demo_date + timedelta(days=1), demo_date + timedelta(days=days)
     # Replay master data with the generator's own stream and settings: same customer and
     # material numbers (``config`` must be the one the ERP was generated with).

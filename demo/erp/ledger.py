@@ -15,8 +15,8 @@ from demo.world import money
 ZERO = Decimal("0.00")
 
 
-@dataclass(frozen=True)
-class Leg:
+@dataclass(slots=True)  # not frozen: a frozen dataclass sets each field through
+class Leg:  # object.__setattr__, and ~2M legs are made at scale 1; nothing mutates one
     account_no: str | None
     side: str  # "D" or "C"
     amount: Decimal  # functional currency, positive

@@ -147,6 +147,15 @@ def register(app: typer.Typer) -> None:
             help="Rebuild every dbt model and run every check, not only what the new rows feed.",
         ),
         verbose: bool = typer.Option(False, "--verbose", "-v", help=VERBOSE_HELP),
+        watch: bool = typer.Option(
+            False,
+            "--watch",
+            help="Keep running: poll the sources cheaply and run the increment whenever one "
+            "changed (near real time). Ctrl-C stops.",
+        ),
+        interval: float = typer.Option(
+            10.0, "--interval", help="With --watch: seconds between polls of the sources."
+        ),
     ) -> None:
         """Run the pipeline headless through Dagster: ingest, dbt, quality gates, publish.
 
@@ -154,9 +163,18 @@ def register(app: typer.Typer) -> None:
         `yecai_pipeline` rebuilds the dbt models fed by entities that received rows since the
         last publish (everything the first time, or with --full), checks them and publishes.
         Recorded in the Dagster instance under YECAI_HOME/dagster. Exits 1 and names the failed
-        step when a run fails.
+        step when a run fails. With --watch it keeps going (orchestration/watch.py).
         """
         from orchestration.commands.config_cmd import load_usable_definitions, require_company
+
+        if watch:
+            from orchestration.watch import watch_from_cli
+
+            def once(full_run: bool) -> None:
+                run(period, first, last, scorecard, full_run, verbose, False, interval)
+
+            watch_from_cli(get_paths(), once, interval, full_first=full)
+            return
         from orchestration.defs.pipeline.increment import (
             INGEST_RUN_TAG,
             INLINE_TRANSFORM_TAG,

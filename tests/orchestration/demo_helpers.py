@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import duckdb
 import httpx
 
 from yecai.settings import REPO_ROOT
@@ -84,3 +85,27 @@ def serve_demo_crm(env: dict, token: str) -> Iterator[None]:
     finally:
         crm.terminate()
         crm.wait(timeout=30)
+
+
+def published_revenue(home: Path, entity: str, period: str):
+    """营业收入 (IS01) of ``entity`` in ``period`` in the published income statement (a
+    Decimal), or None while it cannot be read (nothing published yet)."""
+    from yecai import published
+    from yecai.errors import YecaiError
+    from yecai.settings import Paths
+
+    try:
+        con = published.connect(Paths(home=home))
+    except (duckdb.Error, YecaiError):
+        return None
+    try:
+        row = con.execute(
+            "select amount from finance.income_statement "
+            "where entity_code = ? and period = ? and line_code = 'IS01'",
+            [entity, period],
+        ).fetchone()
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+    return row[0] if row else None

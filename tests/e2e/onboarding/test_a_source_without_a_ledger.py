@@ -21,6 +21,7 @@ import duckdb
 import pytest
 
 from tests.orchestration.demo_helpers import yecai
+from tests.shared.published_copy import copy_published
 from tests.transform.dbt_helpers import dbt_process, rows_differing
 from yecai.settings import Paths
 
@@ -113,13 +114,13 @@ def shop(tmp_path_factory) -> Shop:
         paths = Paths(home=home)
         run_ok("run", "--no-scorecard")
         first = home / "first.duckdb"
-        shutil.copyfile(paths.published_db, first)
+        copy_published(paths, first)
 
         drop(home, EXPORTS_2020)
         output = run_ok("run", "--no-scorecard")
         assert "increment" in output
         increment = home / "increment.duckdb"
-        shutil.copyfile(paths.published_db, increment)
+        copy_published(paths, increment)
 
         reference = home / "reference.duckdb"
         built = dbt_process(home, reference, "build", "--full-refresh")
@@ -127,7 +128,7 @@ def shop(tmp_path_factory) -> Shop:
 
         run_ok("run", "--full", "--no-scorecard")
         full = home / "full.duckdb"
-        shutil.copyfile(paths.published_db, full)
+        copy_published(paths, full)
         yield Shop(home, first, increment, full, reference)
     finally:
         os.environ.clear()

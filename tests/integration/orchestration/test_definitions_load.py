@@ -61,6 +61,7 @@ def test_fixture_project_loads_every_definition(fixture_defs):
     assert [s.name for s in repo.schedule_defs] == ["daily_pipeline"]
     assert {s.name for s in repo.sensor_defs} == {
         "file_drop_sensor",
+        "source_change_sensor",
         "rebuild_after_ingest",
         "run_failure_alert",
         "scorecard_after_pipeline_success",

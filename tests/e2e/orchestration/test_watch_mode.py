@@ -1,0 +1,93 @@
+"""`yecai run --watch`: a sale committed in the ERP reaches the published income statement
+without anyone starting a run (the near-real-time mode, orchestration/watch.py)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from decimal import Decimal
+
+import pytest
+
+from demo.defects import DefectLog
+from demo.erp.sale import record_sale
+from demo.sqlio import parse_target
+from tests.orchestration.demo_helpers import YECAI, demo_company, published_revenue
+from yecai.settings import REPO_ROOT, get_paths
+
+# A full build, then an increment, on the shared 2-core machine: the guard is for hangs only.
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(2400)]
+WAIT_SECONDS = 1800
+
+
+@pytest.fixture
+def demo_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("YECAI_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("YECAI_DBT_PROJECT_DIR", raising=False)
+    monkeypatch.delenv("YECAI_DAGSTER_PG_URL", raising=False)
+    monkeypatch.setenv("YECAI_FIRST_PERIOD", "2025-01")
+    with demo_company(monkeypatch, token="watch-token"):
+        yield get_paths()
+
+
+def revenue(paths, entity: str, period: str) -> Decimal | None:
+    return published_revenue(paths.home, entity, period)
+
+
+def wait_for(condition, what: str, log) -> None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {WAIT_SECONDS}s: {what}\n{log.read_text()[-4000:]}")
+        time.sleep(1)
+
+
+def test_a_committed_erp_sale_is_published_by_the_watch_loop(demo_home, tmp_path):
+    paths = demo_home
+    log = tmp_path / "watch.log"
+    with log.open("w") as out:
+        watcher = subprocess.Popen(
+            [
+                str(YECAI),
+                "run",
+                "--watch",
+                "--interval",
+                "2",
+                "--from",
+                "2025-01",
+                "--to",
+                "2025-12",
+            ],
+            cwd=REPO_ROOT,
+            env=dict(os.environ),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            # a runner started in the background may hand down an ignored SIGINT
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
+    try:
+        # It catches up first (nothing was published: a full build), then goes idle.
+        wait_for(lambda: "increment succeeded" in log.read_text(), "the first increment", log)
+        wait_for(lambda: revenue(paths, "E01", "2025-12") is not None, "a published warehouse", log)
+        before = revenue(paths, "E01", "2025-12")
+        time.sleep(5)  # a few idle polls: nothing changed, so nothing runs
+        assert log.read_text().count("running the increment") == 1
+
+        sale = record_sale(parse_target(paths.demo / "erp.sqlite"), DefectLog())
+        assert (sale.entity_code, sale.period) == ("E01", "2025-12")
+        wait_for(
+            lambda: revenue(paths, "E01", "2025-12") == before + sale.net_amount,
+            f"revenue {before} + {sale.net_amount} published",
+            log,
+        )
+        wait_for(lambda: log.read_text().count("increment succeeded") >= 2, "its end", log)
+        said = log.read_text()
+        assert "changed: erp." in said, said[-4000:]
+        time.sleep(3)  # stop it while idle, between polls
+    finally:
+        watcher.send_signal(signal.SIGINT)
+        watcher.wait(timeout=900)
+    said = log.read_text()
+    assert "watch: stopped" in said and "idle polls" in said, said[-2000:]
