@@ -20,7 +20,7 @@ from yecai.privacy.classification import (
     untagged_findings,
     with_contract_tags,
 )
-from yecai.settings import DBT_PROJECT_DIR, REPO_ROOT
+from yecai.settings import REPO_ROOT
 
 pytestmark = pytest.mark.unit
 
@@ -160,11 +160,19 @@ def test_propagation_through_two_models(tmp_path):
     }
 
 
-def test_the_real_project_propagation_check_sees_the_employee_model():
+@pytest.mark.integration
+def test_the_real_project_propagation_check_sees_the_employee_model(tmp_path, monkeypatch):
     """canonical.employee.national_id comes from the tagged HR contract: until its model YAML
-    tags it (phase 2), the lineage rule must name it."""
-    manifest = DBT_PROJECT_DIR / "target" / "manifest.json"
-    assert manifest.is_file(), "run `make dbt-parse` first"
+    tags it (phase 2), the lineage rule must name it. The manifest is the demo company's
+    project (the product package inside it), parsed the way the pipeline parses it."""
+    from demo.install import install_company
+    from tests.transform.dbt_helpers import run_dbt
+
+    install_company(tmp_path)
+    monkeypatch.setenv("YECAI_HOME", str(tmp_path))
+    run_dbt(tmp_path, tmp_path / "parse.duckdb", "parse")
+    manifest = tmp_path / "dbt_target_parse" / "manifest.json"
+    assert manifest.is_file()
     lineage = with_contract_tags(read_manifest(manifest), read_contracts(contract_roots()))
     assert isinstance(lineage, ManifestLineage)
     employee = next(u for u, n in lineage.names.items() if n == "canonical.employee")
