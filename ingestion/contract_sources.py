@@ -313,7 +313,6 @@ def draft_from_rest(source: SourceConfig, entity: EntityConfig) -> Draft:
             settings,
             source.url(),
             entity.target,
-            fallback_token=source.default_token,
             url_env=source.url_env,
             max_pages=1,
         )

@@ -157,7 +157,6 @@ def extract_from_rest(
             entity.target,
             since,
             on_page=on_rows,
-            fallback_token=source.default_token,
             url_env=source.url_env,
         )
     )

@@ -170,7 +170,6 @@ def read_pages(
     updated_since: str | None = None,
     *,
     env: Mapping[str, str] | None = None,
-    fallback_token: str | None = None,
     url_env: str | None = None,
     policy: RetryPolicy | None = None,
     sleep: Callable[[float], None] = time.sleep,
@@ -182,9 +181,7 @@ def read_pages(
     limit with more to read is an error, never a quiet stop.
     """
     policy = policy or settings.retry or DEFAULT_POLICY
-    creds: Credentials = credentials(
-        settings.auth, os.environ if env is None else env, fallback_token
-    )
+    creds: Credentials = credentials(settings.auth, os.environ if env is None else env)
     hints = Hints(url_env, tuple(settings.auth.env_names))
     url = base_url.rstrip("/") + "/" + endpoint.lstrip("/")
     params = dict(settings.params)

@@ -24,18 +24,12 @@ class Credentials:
         return set(self.params)
 
 
-def credentials(
-    auth: AuthSettings, env: Mapping[str, str], fallback_token: str | None = None
-) -> Credentials:
-    """The request headers / parameters ``auth`` asks for; a missing variable is an error.
-
-    ``fallback_token`` is the demo's built-in bearer token, used only when its variable is
-    unset (a source configured in sources.yml has none).
-    """
+def credentials(auth: AuthSettings, env: Mapping[str, str]) -> Credentials:
+    """The request headers / parameters ``auth`` asks for; a missing variable is an error."""
     if auth.type == "none":
         return Credentials()
     if auth.type == "bearer":
-        token = env.get(auth.token_env or "") or fallback_token
+        token = env.get(auth.token_env or "")
         return Credentials(headers={"Authorization": f"Bearer {_required(token, auth.token_env)}"})
     if auth.type == "api_key":
         key = _required(env.get(auth.key_env or ""), auth.key_env)

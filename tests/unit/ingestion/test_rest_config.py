@@ -218,8 +218,6 @@ def test_credentials_come_from_the_environment_only():
     assert basic.headers["Authorization"] == "Basic " + base64.b64encode(b"ann:pw").decode()
     with pytest.raises(YecaiError, match="environment variable T is empty"):
         credentials(AuthSettings("bearer", token_env="T"), {})
-    fallback = credentials(AuthSettings("bearer", token_env="T"), {}, fallback_token="demo")
-    assert fallback.headers == {"Authorization": "Bearer demo"}
 
 
 @pytest.mark.parametrize(
