@@ -18,7 +18,13 @@ from ingestion.lake import committed_batches, quarantine_dir, read_manifest
 from ingestion.revalidate import revalidate
 from ingestion.runner import ingest
 from tests.orchestration.demo_helpers import yecai
-from tests.shared.company_config import DEMO_CONTRACTS, contracts_root, demo_source, write_company
+from tests.shared.company_config import (
+    DEMO_COMPANY,
+    DEMO_CONTRACTS,
+    contracts_root,
+    demo_source,
+    write_company,
+)
 from tests.shared.raw_zone import latest_versions
 from tests.shared.rest_test_api import start_api
 from tests.transform.dbt_helpers import run_dbt
@@ -64,6 +70,12 @@ def crm_company(tmp_path, monkeypatch):
         },
     )
     shutil.copytree(DEMO_CONTRACTS / "crm", contracts_root(paths) / "crm")
+    # The demo company's dbt project with only the CRM's staging models (the registry names one source).
+    shutil.copytree(
+        DEMO_COMPANY / "dbt",
+        paths.dbt_project,
+        ignore=lambda folder, names: [n for n in names if folder.endswith("staging") and n != "crm"],
+    )
     yield paths, log
     server.stop()
 

@@ -10,7 +10,6 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from demo.generate import generate_demo
 from demo.sqlio import opened, parse_target, placeholder
 from ingestion.runner import ingest
 from ingestion.source_state import (
@@ -19,6 +18,7 @@ from ingestion.source_state import (
     state_path,
 )
 from tests.shared.databases import checkout_database, mysql_url, pg_url
+from tests.shared.demo_home import generate_demo_company
 from yecai.settings import Paths
 
 pytestmark = pytest.mark.integration
@@ -56,7 +56,7 @@ def landed_keys(paths: Paths) -> dict[str, bool]:
 def test_no_change_rerun_skips_the_scan_and_changes_still_land(tmp_path, monkeypatch, backend):
     paths = Paths(home=tmp_path)
     url = BACKENDS[backend]
-    generate_demo(paths.demo, seed=SEED, scale=0.01, erp_url=url)
+    generate_demo_company(paths, erp_url=url, seed=SEED, scale=0.01)
     if url:
         monkeypatch.setenv("YECAI_ERP_URL", url)
     else:
