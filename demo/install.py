@@ -8,6 +8,7 @@ pipeline code.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -49,7 +50,7 @@ def install_company(home: Path, erp_url: str | None = None) -> list[Path]:
                     if child.name in kept:
                         continue
                     shutil.rmtree(child) if child.is_dir() else child.unlink()
-            shutil.copytree(source, target, dirs_exist_ok=True)
+            _copy_tree(source, target)
         else:
             shutil.copyfile(source, target)
         written.append(target)
@@ -61,6 +62,16 @@ def install_company(home: Path, erp_url: str | None = None) -> list[Path]:
     if erp_url:
         point_erp_at(home / "sources.yml", erp_url)
     return written
+
+
+def _copy_tree(source: Path, target: Path) -> None:
+    """Copy a folder as new files: modes come from the process's umask, not from the
+    repository (shutil.copytree would carry the checkout's 0644/0755 into a private home)."""
+    for folder, _, files in os.walk(source):
+        destination = target / Path(folder).relative_to(source)
+        destination.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            shutil.copyfile(Path(folder) / name, destination / name)
 
 
 def erp_url_written(erp_url: str) -> bool:
