@@ -2,7 +2,7 @@
 
 DuckDB ATTACHes the source read-only and streams the selected rows straight into the
 batch's DuckDB, so extraction, validation and the Parquet write happen in one engine
-without a Python row loop (see docs/decisions.md, I-1).
+without a Python row loop (see docs/decisions/duckdb-ingestion-engine.md).
 """
 
 from __future__ import annotations
