@@ -145,9 +145,11 @@ def baseline(home: Path) -> tuple[float, int]:
     from yecai.settings import get_paths
 
     sql = (REPO / "benchmarks" / "trial_balance_baseline.sql").read_text(encoding="utf-8")
-    # the mapping seeds are the company's (the demo's, installed in the home)
-    sql = sql.replace("{raw}", str(get_paths().raw)).replace(
-        "{seeds}", str(get_paths().dbt_project / "seeds")
+    # mappings are the company's (the demo's, installed in the home); chart and layouts the product's
+    sql = (
+        sql.replace("{raw}", str(get_paths().raw))
+        .replace("{product_seeds}", str(REPO / "dbt_project" / "seeds"))
+        .replace("{seeds}", str(get_paths().dbt_project / "seeds"))
     )
     con = duckdb.connect(str(home / "baseline.duckdb"))
     started = time.perf_counter()

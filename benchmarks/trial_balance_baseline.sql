@@ -8,7 +8,8 @@
 -- carried to the last period, statement lines from the group chart (first-level parent as
 -- fallback, profit and loss into 未分配利润 on the balance sheet), totals from their component
 -- lines. Not covered: E03 (the second ERP, SGD) and the consolidated GROUP.
--- Placeholders filled by the benchmark: {raw} (raw zone folder), {seeds} (dbt seeds folder).
+-- Placeholders filled by the benchmark: {raw} (raw zone folder), {seeds} (the company's dbt seeds:
+-- its mappings) and {product_seeds} (the product package's: chart, statement layouts).
 
 create or replace table gl_lines_baseline as
 with raw_vouchers as (
@@ -118,7 +119,7 @@ from trial_balance_baseline;
 create or replace temp table account_lines_baseline as
 with chart as (
     select account_code, account_class, bs_line_code, is_line_code
-    from read_csv('{seeds}/group_chart_of_accounts.csv', all_varchar = true)
+    from read_csv('{product_seeds}/group_chart_of_accounts.csv', all_varchar = true)
 ),
 
 mapped as (
@@ -142,7 +143,7 @@ select account_code, 'income_statement', is_line_code from mapped where is_line_
 create or replace macro statement_baseline(which, balance_column) as table
 with layout as (
     select line_code, cast(sign as integer) as sign, cast(is_subtotal as boolean) as is_total
-    from read_csv('{seeds}/cas_statement_lines.csv', all_varchar = true)
+    from read_csv('{product_seeds}/cas_statement_lines.csv', all_varchar = true)
     where statement = which
 ),
 
@@ -162,7 +163,7 @@ detail as (
 totals as (
     select d.entity_code, d.period, t.total_line_code as line_code, sum(d.raw_amount) as raw_amount
     from detail as d
-    join read_csv('{seeds}/finance/statement_line_totals.csv', all_varchar = true) as t
+    join read_csv('{product_seeds}/finance/statement_line_totals.csv', all_varchar = true) as t
         on t.component_line_code = d.line_code
     group by 1, 2, 3
 ),

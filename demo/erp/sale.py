@@ -38,10 +38,14 @@ class Sale:
 
 
 def _next_number(conn, table: str, column: str, prefix: str) -> str:
+    # Only numbers of this form (prefix + 8 digits): other series share the prefix, e.g. the
+    # intercompany invoices' IV25IC0016.
     [(highest,)] = _select(
-        conn, f"SELECT MAX({column}) FROM {table} WHERE {column} LIKE '{prefix}%'"
+        conn,
+        f"SELECT MAX({column}) FROM {table} WHERE {column} LIKE '{prefix}%' "
+        f"AND LENGTH({column}) = {len(prefix) + 8}",
     )
-    n = int(highest[len(prefix) :]) + 1 if highest else 1
+    n = int(highest[len(prefix) :]) + 1 if highest and highest[len(prefix) :].isdigit() else 1
     return f"{prefix}{n:08d}"
 
 
