@@ -63,7 +63,7 @@ def run_checks_for_table(
     params: QualityParams | None = None,
     build_docs: bool = False,
 ) -> list[CheckResult]:
-    """Run the checks declared for one asset (``finance.gl_lines``, ``raw.erp.customers``).
+    """Run the checks declared for one asset (``finance.gl_lines``, ``raw.<source>.<entity>``).
 
     Returns [] when no suite covers the table. Data Docs are not rebuilt by default:
     Dagster calls this once per asset and the docs are rebuilt by ``run_layer``.

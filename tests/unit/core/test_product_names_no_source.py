@@ -27,8 +27,6 @@ ALLOWED = {
     # The demo's taxonomy of defects, matched by message prefixes; being turned into structured
     # codes by another engineer (issue 12, "quality/defect_kinds.py is the demo's taxonomy").
     "quality/defect_kinds.py": "demo defect taxonomy, becoming structured codes",
-    # A docstring example of a raw table's quality name (raw.<source>.<entity>).
-    "quality/runner.py": "docstring example only",
     # `hr` here is the role that may read clear personal data (issue 13), not a source.
     "yecai/privacy/policy.py": "the hr role",
     "yecai/privacy/keys.py": "the hr role's encrypted copy",
