@@ -77,6 +77,11 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def manifest_files(files: list[Path]) -> list[dict]:
+    """The manifest's ``files``: each file's name, size and sha256 (checked before reads)."""
+    return [{"name": f.name, "bytes": f.stat().st_size, "sha256": sha256_file(f)} for f in files]
+
+
 def write_manifest(stage: Stage, manifest: dict) -> None:
     (stage.raw / MANIFEST).write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2, default=str), encoding="utf-8"

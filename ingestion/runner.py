@@ -34,6 +34,7 @@ from ingestion.landing import (
     commit,
     discard,
     entity_lock,
+    manifest_files,
     new_stage,
     recover,
     sha256_file,
@@ -41,6 +42,7 @@ from ingestion.landing import (
     write_manifest,
 )
 from ingestion.process import count_rows, process_batch
+from ingestion.raw_integrity import entity_problems
 from yecai.errors import YecaiError
 from yecai.settings import Paths
 
@@ -194,6 +196,7 @@ def ingest_entity(
         recover(paths, source.name, entity.name)
         try:
             contract = source.contract(entity.name)
+            verify_landed(paths, source.name, entity.name)
         except YecaiError as exc:
             return [_failed(paths, source.name, entity.name, utc_now_iso(), None, exc)]
         if source.kind == "files":
@@ -224,6 +227,18 @@ def ingest_entity(
         return [result]
     finally:
         lock.release()
+
+
+def verify_landed(paths: Paths, source: str, entity: str) -> None:
+    """Refuse to build on a raw zone whose files no longer match their manifests."""
+    problems = entity_problems(paths, source, entity, quick=True)
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise YecaiError(
+            problems[0].describe() + more,
+            "restore the file from a backup; or delete that batch folder and run "
+            f"`yecai ingest --source {source} --entity {entity} --full-refresh`",
+        )
 
 
 def _ingest_files(
@@ -398,10 +413,7 @@ def _run_batch(
                 "source": src,
                 "entity": ent,
                 "rows": outcome.rows_landed,
-                "files": [
-                    {"name": f.name, "bytes": f.stat().st_size, "sha256": sha256_file(f)}
-                    for f in outcome.raw_files
-                ],
+                "files": manifest_files(outcome.raw_files),
                 "checksum_sha256": sha256_files(outcome.raw_files),
                 "schema": outcome.schema,
                 "watermark": result.watermark,

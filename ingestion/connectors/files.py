@@ -23,9 +23,9 @@ from yecai.errors import YecaiError
 TOTALS_LABELS = ("合计", "总计", "小计", "total", "totals", "grand total")
 HEADER_SCAN_ROWS = 10
 SHEET_ROW_BASE = 100_000
-# A value longer than this is a broken row (an unclosed quote swallowing the rows after it,
-# a pasted document), quarantined with its row number; Excel's own cell limit is 32,767.
-MAX_FIELD_CHARS = 100_000
+# Excel's cell limit. A value this long is a broken row (an unclosed quote swallowing the
+# rows after it, a pasted document) or was cut at the limit: quarantined with its row number.
+MAX_FIELD_CHARS = 32_767
 # Beyond this one field makes the file unreadable (memory), reported with its line.
 CSV_FIELD_LIMIT = 64 * 1024 * 1024
 # Separators tried when the header does not split on commas (a ';' export from a
@@ -117,7 +117,13 @@ def shape_table(
     if not grid:
         raise YecaiError(f"{name}: the file is empty", "export the file again")
     h, two_rows = find_header(grid, known_headers(contract))
-    header = flatten_header(grid[h], grid[h + 1] if two_rows else None)
+    header_rows = grid[h : h + (2 if two_rows else 1)]
+    # The header ends at its last named cell: a value right of it (a sheet's grid is as
+    # wide as its widest row) belongs to no column, and its row is ragged.
+    width = max(
+        (i + 1 for r in header_rows for i, c in enumerate(r) if not is_blank([c])), default=0
+    )
+    header = flatten_header(grid[h][:width], grid[h + 1][:width] if two_rows else None)
     table = FileTable(header=header, rows=[])
     first_data = h + (2 if two_rows else 1)
     if h:
@@ -140,9 +146,10 @@ def shape_table(
             faults.append(f"row has only {len(row)} of {len(header)} columns")
             row = row + [None] * (len(header) - len(row))
         faults += [
-            f"column {header[i]}: a value of {len(c)} characters (more than {MAX_FIELD_CHARS})"
+            f"column {header[i]}: a value of {len(c)} characters "
+            f"(at or over the {MAX_FIELD_CHARS}-character cell limit: cut short or broken)"
             for i, c in enumerate(row[: len(header)])
-            if c is not None and len(c) > MAX_FIELD_CHARS
+            if c is not None and len(c) >= MAX_FIELD_CHARS
         ]
         if faults:
             table.faults[number] = "; ".join(faults)
@@ -316,7 +323,18 @@ def filename_fields(path: Path, contract: Contract) -> dict[str, str]:
 def read_export(path: Path, contract: Contract) -> FileTable:
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return read_csv_export(path, contract)
-    if suffix in (".xlsx", ".xlsm"):
-        return read_xlsx_export(path, contract)
-    raise YecaiError(f"{path.name}: unsupported file type {suffix!r}", "export as .csv or .xlsx")
+        table = read_csv_export(path, contract)
+    elif suffix in (".xlsx", ".xlsm"):
+        table = read_xlsx_export(path, contract)
+    else:
+        raise YecaiError(
+            f"{path.name}: unsupported file type {suffix!r}", "export as .csv or .xlsx"
+        )
+    if not table.rows:
+        # An export of a period with nobody in it is far likelier a failed export than
+        # the truth; landing "nothing" for the period would hide that.
+        raise YecaiError(
+            f"{path.name}: the file has a header but no data rows",
+            "export the file again with its rows (or move it out if the period has none)",
+        )
+    return table
