@@ -1,6 +1,6 @@
 """What makes a dropped export file "already read": its content and the period its name gives.
 
-HR exports are keyed by the period in the file name, so a file byte-identical to last
+Monthly exports are keyed by the period in the file name, so a file byte-identical to last
 month's, dropped under this month's name, is this month's data, not a repeat: skipping it
 by checksum alone loses a month without a word (docs/decisions/file-identity-and-row-faults.md).
 A file whose every row was quarantined is never "read": a corrected copy, or the same file

@@ -44,7 +44,8 @@ def summarize_batches(results: list[Any]) -> dict[str, Any]:
         if result.watermark is not None:
             summary["watermark"] = str(result.watermark)
         if result.status in FAILING_STATUSES:
-            summary["failed"].append(f"{result.batch_id}: {result.status}: {result.message}")
+            shown = "" if result.status == "failed" else f"{result.status}: "
+            summary["failed"].append(f"{result.batch_id}: {shown}{result.message}")
         if result.status == QUARANTINED_ALL:
             # Reading the same file again quarantines it again: a person must fix it.
             summary["needs_fix"].append(str(result.source_file or result.batch_id))
