@@ -34,11 +34,10 @@ from ingestion.landing import (
     commit,
     discard,
     entity_lock,
-    manifest_files,
+    file_checksums,
     new_stage,
     recover,
     sha256_file,
-    sha256_files,
     write_manifest,
 )
 from ingestion.process import count_rows, process_batch
@@ -408,13 +407,14 @@ def _run_batch(
         result.check_counts()
         if outcome.rows_read:
             result.finished_at = utc_now_iso()
+            checksum, file_entries = file_checksums(outcome.raw_files)
             manifest = {
                 "batch_id": batch_id,
                 "source": src,
                 "entity": ent,
                 "rows": outcome.rows_landed,
-                "files": manifest_files(outcome.raw_files),
-                "checksum_sha256": sha256_files(outcome.raw_files),
+                "files": file_entries,
+                "checksum_sha256": checksum,
                 "schema": outcome.schema,
                 "watermark": result.watermark,
                 "cursor": contract.cursor,
