@@ -174,7 +174,11 @@ def fast_cast_sql(expr: str, ctype: str) -> str:
 
 
 def typed_select_sql(
-    contract: Contract, mapping: dict[str, str], added: tuple[str, ...], source_table: str
+    contract: Contract,
+    mapping: dict[str, str],
+    added: tuple[str, ...],
+    source_table: str,
+    read_faults: bool = False,
 ) -> str:
     """SELECT that casts every contract column and collects each row's reasons to quarantine.
 
@@ -182,7 +186,8 @@ def typed_select_sql(
     ``_raw_<i>`` varchar copies for quarantine, ``_row_number``, ``_src_deleted``, ``_reasons``.
     """
     selects: list[str] = []
-    reasons: list[str] = []
+    # A row the reader could not read as it stands (``_read_fault``) is quarantined with why.
+    reasons: list[str] = ["_read_fault"] if read_faults else []
     for i, col in enumerate(contract.columns):
         src = mapping.get(col.name)
         if src is None:

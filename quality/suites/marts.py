@@ -492,9 +492,9 @@ def checks(params: QualityParams, catalog: Catalog | None = None) -> list[Check]
         "in_set",
         D.VALIDITY,
         B,
-        "batch status is succeeded, failed or no_change",
+        "batch status is succeeded, failed, no_change or quarantined_all",
         column="status",
-        args={"value_set": ("succeeded", "failed", "no_change")},
+        args={"value_set": ("succeeded", "failed", "no_change", "quarantined_all")},
     )
     add(
         BATCHES,
