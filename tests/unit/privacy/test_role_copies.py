@@ -247,3 +247,24 @@ def test_yecai_sql_role_opens_the_roles_copy(home):
     assert unknown.returncode == 2 and "unknown role" in unknown.stderr
     opened = [e["details"]["role"] for e in audit.read(home) if e["action"] == "open_role"]
     assert opened == ["analyst", "hr", "finance"]
+
+
+@pytest.mark.parametrize(
+    ("cls", "value"),
+    [
+        ("email", " Zhang.San@Example.COM "),
+        ("phone", "+86 138-0013-8000"),
+        ("national_id", "11010519491231002x"),
+        ("bank_account", "6222 0202 0011 2233 445"),
+        ("person_name", " 张三 "),
+    ],
+)
+def test_python_tokens_equal_the_sql_tokens(cls, value):
+    from yecai.privacy.tokens import install_token_key, normalise, token_sql
+
+    con = duckdb.connect()
+    install_token_key(con, bytes.fromhex(TOKEN_KEY), "k")
+    (in_sql,) = con.execute(
+        f"select {token_sql('v', cls)} from (select ? as v)", [value]
+    ).fetchone()
+    assert in_sql == token(bytes.fromhex(TOKEN_KEY), cls, normalise(cls, value))
