@@ -19,6 +19,7 @@ from orchestration.commands import (
     init_cmd,
     lake_cmd,
     pipeline_cmd,
+    privacy_cmd,
     quality_cmd,
     report_cmd,
     trace_cmd,
@@ -47,6 +48,7 @@ trace_cmd.register(app)
 lake_cmd.register(app)
 app.add_typer(report_cmd.app, name="report")
 app.add_typer(contract_cmd.app, name="contract")
+app.add_typer(privacy_cmd.app, name="privacy")
 
 
 def main() -> None:

@@ -63,6 +63,7 @@ class PublishOutcome:
     blocking_failures: list[CheckResult] = field(default_factory=list)
     snapshot_id: int | None = None  # the DuckLake snapshot analysts read (`--as-of` it)
     relations_written: int = 0  # relations whose rows or descriptions changed
+    role_copies: str = ""  # what was written per role (yecai.privacy.role_copies)
 
     def message(self) -> str:
         if self.published and self.forced:
@@ -76,7 +77,7 @@ class PublishOutcome:
                 f"published version {self.version} (snapshot {self.snapshot_id}, "
                 f"{self.relations_written} relation(s) changed): {len(self.results)} checks, "
                 f"no blocking failure, {warnings} warning(s)"
-            )
+            ) + (f"\n{self.role_copies}" if self.role_copies else "")
         lines = [
             f"not published: {len(self.blocking_failures)} blocking check(s) failed; "
             "analysts stay on the last good version"
@@ -313,6 +314,10 @@ def audit_and_publish(
         snapshot, written = publish_snapshot(paths, build, extra, commit)
         entry["snapshot_id"] = snapshot
         _append_log(paths, entry)
+        from yecai.privacy.audit import record_publish
+
+        record_publish(paths, entry["version"], run_id, entry["reason"] if forced else None)
+        roles = _write_role_copies(paths, snapshot, entry["version"])
         from quality.versions import prune_after_publish
 
         prune_after_publish(paths)
@@ -326,4 +331,19 @@ def audit_and_publish(
             blocking,
             snapshot,
             len(written),
+            roles,
         )
+
+
+def _write_role_copies(paths: Paths, snapshot: int, version: str) -> str:
+    """Each role's copy of the snapshot just committed; what was written, as a message.
+
+    The snapshot stands whatever happens here: a copy that cannot be written keeps the
+    previous publish's copy (files are replaced whole) and the message says why.
+    """
+    from quality.role_publish import publish_role_copies
+
+    try:
+        return publish_role_copies(paths, snapshot, version).message()
+    except (YecaiError, duckdb.Error) as exc:
+        return f"role copies NOT written (each role keeps its previous copy): {exc}"

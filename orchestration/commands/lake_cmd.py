@@ -96,6 +96,28 @@ def _shell(con: duckdb.DuckDBPyConnection, console: Console) -> None:
         buffer = ""
 
 
+def _open(role: str | None, as_of: str | None) -> duckdb.DuckDBPyConnection:
+    """The operator's lake, or a role's copy (yecai.privacy.role_copies) when ``role`` is set."""
+    if role is None:
+        return published.connect(get_paths(), as_of)
+    from yecai.privacy.policy import check_role
+    from yecai.privacy.role_copies import open_role_copy
+
+    if as_of:
+        raise YecaiError(
+            "--as-of cannot be combined with --role: a role's copy holds the latest publish",
+            "drop --as-of, or read earlier versions as the operator (without --role)",
+        )
+    return open_role_copy(get_paths(), check_role(role))
+
+
+def _role_snapshot(con: duckdb.DuckDBPyConnection) -> str:
+    from yecai.privacy.role_copies import INFO_TABLE
+
+    snapshot, version = con.execute(f"select snapshot_id, version from {INFO_TABLE}").fetchone()
+    return f"{version} (snapshot {snapshot})"
+
+
 def register(app: typer.Typer) -> None:
     """Add ``sql``, ``close`` and ``prune`` to the root app."""
 
@@ -105,15 +127,23 @@ def register(app: typer.Typer) -> None:
             None, "--command", "-c", help="Run these statements (';'-separated) and exit."
         ),
         as_of: str | None = AS_OF_OPTION,
+        role: str | None = typer.Option(
+            None,
+            "--role",
+            help="Open this role's copy (analyst, finance, governance, …: docs/security.md), "
+            "personal data masked as the role may see it; the latest publish; audited.",
+        ),
     ) -> None:
         """Query the published data read-only, closed to the filesystem: -c "select …", or an
         interactive shell without -c. Names are as analysts know them: finance.trial_balance…"""
         console = Console()
-        con = published.connect(get_paths(), as_of)
+        con = _open(role, as_of)
         try:
             if command is None:
                 console.print(
-                    f"published snapshot {published.current_snapshot(con)}"
+                    f"{role} copy of publish {_role_snapshot(con)}"
+                    if role
+                    else f"published snapshot {published.current_snapshot(con)}"
                     + (f" (as of {as_of})" if as_of else "")
                 )
                 _shell(con, console)

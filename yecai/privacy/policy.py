@@ -75,6 +75,18 @@ POLICY: dict[str, dict[str, str]] = {
 }
 
 
+# Classes whose clear values make a role's copy an encrypted file: identity documents and
+# account numbers (PIPL sensitive, and enough to impersonate or pay someone).
+ENCRYPT_WHEN_CLEAR = ("national_id", "bank_account")
+
+
+def encrypted_roles(policy: Mapping[str, Mapping[str, str]] = POLICY) -> frozenset[str]:
+    """The roles whose published copy must be encrypted: they see such a class in clear."""
+    return frozenset(
+        role for role in ROLE_NAMES for cls in ENCRYPT_WHEN_CLEAR if policy[cls][role] == "clear"
+    )
+
+
 def check_role(role: str) -> str:
     if role not in ROLE_NAMES:
         raise YecaiError(f"unknown role {role!r}", f"use one of: {', '.join(ROLE_NAMES)}")

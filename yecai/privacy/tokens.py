@@ -88,3 +88,18 @@ def token(key: bytes, cls: str, normalised_value: str) -> str:
     """The same token computed in Python (tests, and looking one person up for erasure)."""
     mac = hmac.new(key, f"{cls}\x1f{normalised_value}".encode(), hashlib.sha256).hexdigest()
     return TOKEN_PREFIX + mac[:TOKEN_HEX_CHARS]
+
+
+def normalise(cls: str, value: str) -> str:
+    """``normalise_sql`` in Python: the value a token is computed over (pure)."""
+    text = str(value).strip()
+    if cls == "email":
+        return text.lower()
+    if cls == "national_id":
+        return text.upper()
+    if cls in ("phone", "bank_account"):
+        digits = "".join(ch for ch in text if ch.isdigit())
+        if cls == "phone" and len(digits) == 13 and digits.startswith("86"):
+            return digits[2:]
+        return digits
+    return text

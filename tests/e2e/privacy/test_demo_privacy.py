@@ -1,5 +1,6 @@
-"""On a generated demo's raw zone: every column that looks sensitive is tagged, and every file
-and folder yecai wrote under the home is private.
+"""On a generated demo run end to end: every raw column that looks sensitive is tagged, every
+file and folder yecai wrote under the home is private, each role's published copy holds only
+what the policy lets it see, and erasing one person leaves them nowhere with the books intact.
 
 The demo (seed 42, scale 0.01) is generated and extracted with the real ``yecai`` commands
 (its CRM served over HTTP). The detector samples each landed and quarantined entity's values,
@@ -7,6 +8,7 @@ so a column that holds ID numbers, cards, phones or e-mails under an innocent na
 this test until its contract tags it.
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -19,6 +21,7 @@ from tests.orchestration.demo_helpers import serve_demo_crm
 from yecai.privacy.classification import read_contracts, untagged_findings
 from yecai.privacy.detect import suggest
 from yecai.privacy.files import offenders
+from yecai.privacy.keys import new_key_text
 from yecai.settings import REPO_ROOT, Paths
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -34,13 +37,26 @@ def _yecai(env, *args, timeout=1800):
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory):
+def keys_env(tmp_path_factory):
+    """Token and publish keys in files outside the home (mode 0600), as docs/security.md says."""
+    folder = tmp_path_factory.mktemp("privacy-keys")
+    env = {}
+    for purpose in ("token", "publish"):
+        path = folder / f"{purpose}.key"
+        path.write_text(new_key_text())
+        path.chmod(0o600)
+        env[f"YECAI_{purpose.upper()}_KEY_FILE"] = str(path)
+    return env
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory, keys_env):
     home = tmp_path_factory.mktemp("privacy-demo")
-    env = dict(os.environ, YECAI_HOME=str(home))
+    env = dict(os.environ, YECAI_HOME=str(home), **keys_env)
     done = _yecai(env, "demo", "generate", "--seed", "42", "--scale", "0.01", timeout=900)
     assert done.returncode == 0, done.stderr[-2000:]
     with serve_demo_crm(env, "privacy-e2e-token"):
-        done = _yecai(env, "ingest")
+        done = _yecai(env, "run")  # ingest, build, check, publish (with the role copies)
     assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
     return Paths(home=home)
 
@@ -109,3 +125,114 @@ def test_everything_under_the_home_is_private(home):
     loose = [f"{p.relative_to(home.home)} {mode}" for p, mode in offenders(home.home)]
     assert loose == []
     assert any(home.raw.rglob("*.parquet")) and any(home.demo.iterdir())
+
+
+# --- role copies and erasure (issue 13 phase 2); erasure last: it changes the home ---------
+
+HR_EMPLOYEES = ("national_id", "bank_account", "phone", "email", "employee_name")
+
+
+def _raw_values(home, entity: str, column: str) -> set[str]:
+    glob = str(home.raw / entity / "batch=*" / "*.parquet")
+    rows = duckdb.sql(
+        f"select distinct cast({column} as varchar) from read_parquet('{glob}', "
+        f"union_by_name = true, hive_partitioning = false) where {column} is not null"
+    ).fetchall()
+    return {r[0].strip() for r in rows if len(r[0].strip()) >= 6 or column == "employee_name"}
+
+
+def _text_cells(con) -> set[str]:
+    """Every distinct text value of every table a connection's default catalog holds."""
+    tables = con.execute(
+        "select schema_name, table_name, column_name from duckdb_columns() "
+        "where database_name = current_database() and data_type = 'VARCHAR'"
+    ).fetchall()
+    cells: set[str] = set()
+    for schema, table, column in tables:
+        cells.update(
+            r[0]
+            for r in con.execute(
+                f'select distinct "{column}" from "{schema}"."{table}" where "{column}" is not null'
+            ).fetchall()
+        )
+    return cells
+
+
+def _open(home, role, keys_env):
+    from yecai.privacy.role_copies import open_role_copy
+
+    return open_role_copy(home, role, dict(os.environ, **keys_env))
+
+
+def test_each_role_copy_holds_only_what_the_policy_allows(home, keys_env):
+    people = {c: _raw_values(home, "hr/employees", c) for c in HR_EMPLOYEES}
+    contacts = _raw_values(home, "crm/contacts", "phone") | _raw_values(
+        home, "crm/contacts", "email"
+    )
+    assert all(people.values()) and contacts
+    identifiers = people["national_id"] | people["bank_account"] | people["phone"] | people["email"]
+    seen = {}
+    for role in ("analyst", "finance", "governance", "hr"):
+        con = _open(home, role, keys_env)
+        try:
+            seen[role] = _text_cells(con)
+        finally:
+            con.close()
+    for role in ("analyst", "finance", "governance"):
+        leaked = (identifiers | contacts) & seen[role]
+        assert not leaked, f"{role} reads {len(leaked)} clear identifiers"
+    assert not (people["employee_name"] & (seen["analyst"] | seen["governance"]))
+    assert people["national_id"] & seen["hr"]  # the one role that reads them in clear
+    assert any(v.startswith("tok_") for v in seen["analyst"])
+
+
+def test_erasing_a_person_leaves_them_nowhere_and_the_books_balance(home, keys_env):
+    from yecai.privacy import audit
+    from yecai.privacy.erase import scan
+    from yecai.published import connect
+
+    ids = sorted(_raw_values(home, "hr/employees", "national_id"))
+    person = ids[len(ids) // 2]
+    glob = str(home.raw / "hr/employees" / "batch=*" / "*.parquet")
+    row = duckdb.sql(
+        "select employee_name, phone, email, bank_account from read_parquet(?) "
+        "where national_id = ? limit 1",
+        params=[glob, person],
+    ).fetchone()
+    values = [person, *[v for v in row if v]]
+    before = scan(home, values, dict(os.environ, **keys_env))
+    assert any("raw" in h for h in before) and any("published_data" in h for h in before)
+
+    def books():
+        con = connect(home)
+        try:
+            return con.execute(
+                "select (select count(*) from (select entity_code, period from "
+                "finance.trial_balance group by all having sum(closing_balance) <> 0)), "
+                "(select sum(closing_balance)::varchar from finance.trial_balance "
+                "where closing_balance > 0), (select sum(gross_pay)::varchar from canonical.payroll)"
+            ).fetchone()
+        finally:
+            con.close()
+
+    books_before = books()
+    assert books_before[0] == 0
+    env = dict(os.environ, YECAI_HOME=str(home.home), **keys_env)
+    done = _yecai(env, "privacy", "erase", "--person", person, "--reason", "PIPL request e2e")
+    assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
+    assert "finds them nowhere" in done.stdout
+    assert scan(home, values, dict(os.environ, **keys_env)) == []
+    assert books() == books_before  # every amount kept: the books still balance
+    (entry,) = [e for e in audit.read(home) if e["action"] == "erase"]
+    assert entry["reason"] == "PIPL request e2e" and entry["uid"] == os.getuid()
+    assert person not in json.dumps(entry) and entry["details"]["person"].startswith("tok_")
+    assert audit.verify(audit.read(home)) == []
+    # the person is still counted, by token: hr reads the token where the ID was
+    con = _open(home, "hr", keys_env)
+    try:
+        assert con.execute(
+            "select count(*) from canonical.employee where national_id = ?",
+            [entry["details"]["person"]],
+        ).fetchone() == (1,)
+    finally:
+        con.close()

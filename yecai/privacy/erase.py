@@ -1,0 +1,538 @@
+"""``yecai privacy erase --person <national_id>``: one person out of every store of the home.
+
+1. Find the person: the rows of the raw and quarantine zones and the build warehouse whose
+   national-ID column holds the ID give their other values (names, accounts, phones, …).
+2. Rewrite (``erase_sql``): each value becomes its token, birth dates in their rows null,
+   amounts stay, so the books still balance.
+   - raw and quarantine Parquet: each file holding the person rewritten whole (its batch
+     manifest's sizes and checksum updated);
+   - the build warehouse: updated in place, then copied into a fresh file (DuckDB keeps freed
+     blocks: an update alone would leave the old values on disk);
+   - the published lake, every kept version: each data file holding the person rewritten in
+     place with the same rows in the same order and the same field ids (delete files and
+     snapshots stay valid), the catalog told its new size, and the column statistics that
+     held clear values cleared; values inlined in the catalog updated; a SQLite catalog then
+     vacuumed. Time travel and named closes keep working;
+   - every role's copy re-written from the current snapshot.
+3. Scan everything again (``scan``) and record ``erase`` in the audit log, naming the person
+   by token only.
+
+The source systems themselves (and files dropped for ingestion) are out of reach: erase there
+first, or the next extraction brings the person back.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import struct
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from yecai.errors import YecaiError
+from yecai.privacy.classification import effective_classes
+from yecai.privacy.erase_sql import (
+    EXACT_CLASSES,
+    STRONG_CLASSES,
+    Person,
+    is_text,
+    literal,
+    plan_rewrite,
+)
+from yecai.privacy.keys import Key, load_key
+from yecai.privacy.policy import quote_ident
+from yecai.privacy.tokens import normalise, token
+from yecai.settings import Paths
+
+Say = Callable[[str], None]
+
+
+@dataclass
+class ErasureReport:
+    person_token: str
+    files: list[str] = field(default_factory=list)  # Parquet files rewritten (relative)
+    tables: list[str] = field(default_factory=list)  # build warehouse tables updated
+    lake_files: int = 0  # published data files rewritten (every kept version)
+    role_copies: str = ""
+    remaining: list[str] = field(default_factory=list)  # where a scan still finds a value
+
+    def message(self) -> str:
+        lines = [
+            f"erased {self.person_token}: {len(self.files)} lake file(s), "
+            f"{len(self.tables)} warehouse table(s), {self.lake_files} published file(s) "
+            "rewritten",
+            self.role_copies,
+        ]
+        if self.remaining:
+            lines.append(f"a scan still finds the person in: {', '.join(self.remaining)}")
+        else:
+            lines.append(
+                "a scan of the lake, the warehouses and the role copies finds them nowhere"
+            )
+        return "\n".join(x for x in lines if x)
+
+
+# --- where the person's values can be ---------------------------------------------------
+
+
+def zone_files(paths: Paths) -> Iterator[tuple[str, Path]]:
+    """(``raw.<source>.<entity>``, file) of every Parquet file of the raw and quarantine zones."""
+    for zone in (paths.raw, paths.quarantine):
+        for f in sorted(zone.glob("*/*/batch=*/*.parquet")):
+            entity = f.parent.parent
+            yield f"raw.{entity.parent.name}.{entity.name}", f
+
+
+def _columns_of(con: duckdb.DuckDBPyConnection, source: str) -> list[tuple[str, str]]:
+    return [(d[0], str(d[1])) for d in con.execute(f"describe select * from {source}").fetchall()]
+
+
+class Classes:
+    """Column classes per relation: contract tags, then names (``quality.redaction``'s reading)."""
+
+    def __init__(self, paths: Paths) -> None:
+        from quality.redaction import SensitiveColumns
+
+        self.sensitive = SensitiveColumns(paths)
+
+    def of(self, relation: str, columns: list[tuple[str, str]]) -> dict[str, str]:
+        own = self.sensitive.contracts.get(relation) or self.sensitive.models.get(
+            relation.split(".")[-1]
+        )
+        names = [c for c, _ in columns]
+        return effective_classes(names, own.tags if own else {}, self.sensitive.upstream)
+
+
+def _parquet(path: Path) -> str:
+    return f"read_parquet({literal(str(path))})"
+
+
+def _collect(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    columns: list[tuple[str, str]],
+    classes: Mapping[str, str],
+    national_id: str,
+    found: dict[str, set[str]],
+) -> None:
+    """Add to ``found`` (class -> values) the person's values in ``source``'s rows with the ID."""
+    id_cols = [c for c, t in columns if classes.get(c) == "national_id" and is_text(t)]
+    if not id_cols:
+        return
+    wanted = [c for c, t in columns if classes.get(c) in (*STRONG_CLASSES, *EXACT_CLASSES)]
+    where = " or ".join(f"upper(trim({quote_ident(c)})) = ?" for c in id_cols)
+    select = ", ".join(f"cast({quote_ident(c)} as varchar)" for c in wanted)
+    for row in con.execute(
+        f"select {select} from {source} where {where}", [national_id] * len(id_cols)
+    ).fetchall():
+        for col, value in zip(wanted, row, strict=True):
+            if value is not None and str(value).strip():
+                found.setdefault(classes[col], set()).add(str(value).strip())
+
+
+def person_from(found: Mapping[str, set[str]], key: bytes) -> Person:
+    """The person's values and their tokens, each value also in its normalised form (pure)."""
+    strong: dict[str, str] = {}
+    exact: dict[str, dict[str, str]] = {}
+    for cls, values in found.items():
+        for value in values:
+            tok = token(key, cls, normalise(cls, value))
+            if cls in STRONG_CLASSES:
+                for form in {value, normalise(cls, value), value.lower(), value.upper()}:
+                    if form:
+                        strong[form] = tok
+            elif cls in EXACT_CLASSES:
+                exact.setdefault(cls, {})[value] = tok
+    return Person(strong, exact)
+
+
+def find_person(
+    paths: Paths, national_id: str, key: bytes, classes: Classes
+) -> tuple[Person, dict[str, set[str]]]:
+    wanted = normalise("national_id", national_id)
+    found: dict[str, set[str]] = {}
+    con = duckdb.connect()
+    try:
+        for relation, f in zone_files(paths):
+            cols = _columns_of(con, _parquet(f))
+            _collect(con, _parquet(f), cols, classes.of(relation, cols), wanted, found)
+        if paths.build_db.exists():
+            _attach_build(con, paths, read_only=True)
+            for schema, table in _build_tables(con):
+                source = f"build.{quote_ident(schema)}.{quote_ident(table)}"
+                cols = _columns_of(con, source)
+                _collect(con, source, cols, classes.of(f"{schema}.{table}", cols), wanted, found)
+    finally:
+        con.close()
+    if not found.get("national_id"):
+        raise YecaiError(
+            "no row of the lake or the build warehouse carries that national ID",
+            "check the number (as the source wrote it); nothing was changed",
+        )
+    return person_from(found, key), found
+
+
+# --- rewriting ------------------------------------------------------------------------
+
+
+def _matches(con: duckdb.DuckDBPyConnection, source: str, match: str) -> int:
+    return int(con.execute(f"select count(*) from {source} where {match}").fetchone()[0])
+
+
+def _replace_file(path: Path, tmp: Path) -> None:
+    os.chmod(tmp, 0o600)
+    tmp.replace(path)
+
+
+def erase_zone_files(paths: Paths, person: Person, classes: Classes, report: ErasureReport) -> None:
+    con = duckdb.connect()
+    try:
+        touched: set[Path] = set()
+        for relation, f in zone_files(paths):
+            source = _parquet(f)
+            cols = _columns_of(con, source)
+            plan = plan_rewrite(cols, classes.of(relation, cols), person)
+            if plan is None or not _matches(con, source, plan.match):
+                continue
+            tmp = f.with_name(f".{f.name}.erase")
+            con.execute(
+                f"copy (select {plan.select_list(cols)} from {source}) to "
+                f"{literal(str(tmp))} (format parquet)"
+            )
+            _replace_file(f, tmp)
+            touched.add(f.parent)
+            report.files.append(str(f.relative_to(paths.home)))
+    finally:
+        con.close()
+    for batch in touched:
+        _refresh_manifest(batch)
+
+
+def _refresh_manifest(batch: Path) -> None:
+    """The batch manifest's file sizes and checksum, after its files were rewritten."""
+    from ingestion.landing import sha256_files
+
+    manifest = batch / "manifest.json"
+    if not manifest.exists():
+        return
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    files = sorted(batch.glob("*.parquet"))
+    data["files"] = [{"name": f.name, "bytes": f.stat().st_size} for f in files]
+    data["checksum_sha256"] = sha256_files(files)
+    tmp = manifest.with_name(".manifest.json.erase")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    _replace_file(manifest, tmp)
+
+
+def _warehouse_key(paths: Paths) -> Key | None:
+    return load_key("warehouse", paths.home, required=False)
+
+
+def _attach_build(con: duckdb.DuckDBPyConnection, paths: Paths, read_only: bool) -> None:
+    from yecai.privacy.encryption import attach_encrypted, is_encrypted_database
+
+    if is_encrypted_database(paths.build_db):
+        key = _warehouse_key(paths)
+        if key is None:
+            raise YecaiError(
+                f"{paths.build_db} is encrypted and no warehouse key is set",
+                "set YECAI_WAREHOUSE_KEY_FILE as the pipeline does, then erase again",
+            )
+        attach_encrypted(con, paths.build_db, key, alias="build", read_only=read_only)
+    else:
+        mode = " (read_only)" if read_only else ""
+        con.execute(f"attach {literal(str(paths.build_db))} as build{mode}")
+
+
+def _build_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    return con.execute(
+        "select schema_name, table_name from duckdb_tables() where database_name = 'build' "
+        "order by 1, 2"
+    ).fetchall()
+
+
+def erase_build(paths: Paths, person: Person, classes: Classes, report: ErasureReport) -> None:
+    if not paths.build_db.exists():
+        return
+    con = duckdb.connect()
+    try:
+        _attach_build(con, paths, read_only=False)
+        for schema, table in _build_tables(con):
+            target = f"build.{quote_ident(schema)}.{quote_ident(table)}"
+            cols = _columns_of(con, target)
+            plan = plan_rewrite(cols, classes.of(f"{schema}.{table}", cols), person)
+            if plan is None or not _matches(con, target, plan.match):
+                continue
+            con.execute(plan.update_sql(target))
+            report.tables.append(f"{schema}.{table}")
+        if not report.tables:
+            return
+        con.execute("checkpoint build")
+        # A fresh file holds only the current values; the old one keeps freed blocks.
+        fresh = paths.build_db.with_name(f".{paths.build_db.name}.erase")
+        fresh.unlink(missing_ok=True)
+        key = _warehouse_key(paths)
+        from yecai.privacy.encryption import attach_encrypted, is_encrypted_database
+
+        if key is not None and is_encrypted_database(paths.build_db):
+            attach_encrypted(con, fresh, key, alias="fresh")
+        else:
+            con.execute(f"attach {literal(str(fresh))} as fresh")
+        con.execute("copy from database build to fresh")
+        con.execute("detach fresh")
+        con.execute("detach build")
+    finally:
+        con.close()
+    _replace_file(paths.build_db, fresh)
+    paths.build_db.with_name(paths.build_db.name + ".wal").unlink(missing_ok=True)
+
+
+# --- the published lake, every kept version ---------------------------------------------
+
+FILES_SQL = """
+    select f.data_file_id, f.table_id, f.path, f.path_is_relative, f.encryption_key,
+           case when t.path_is_relative
+                then (case when s.path_is_relative then d.value || s.path else s.path end)
+                     || t.path
+                else t.path end as table_path,
+           s.schema_name, t.table_name
+    from {m}.ducklake_data_file as f
+    join {m}.ducklake_table as t on t.table_id = f.table_id
+        and t.begin_snapshot = (select max(begin_snapshot) from {m}.ducklake_table as x
+                                where x.table_id = f.table_id)
+    join {m}.ducklake_schema as s on s.schema_id = t.schema_id
+        and s.begin_snapshot = (select max(begin_snapshot) from {m}.ducklake_schema as y
+                                where y.schema_id = t.schema_id)
+    cross join (select value from {m}.ducklake_metadata
+                where key = 'data_path' and scope is null) as d
+"""
+
+
+def _field_ids(con: duckdb.DuckDBPyConnection, path: Path) -> str:
+    rows = con.execute(
+        f"select name, field_id from parquet_schema({literal(str(path))}) "
+        "where field_id is not null"
+    ).fetchall()
+    return "{" + ", ".join(f"{literal(n)}: {int(i)}" for n, i in rows) + "}"
+
+
+def _footer_length(path: Path) -> int:
+    with path.open("rb") as fh:
+        fh.seek(-8, os.SEEK_END)
+        return struct.unpack("<I", fh.read(4))[0]
+
+
+def erase_lake(paths: Paths, person: Person, classes: Classes, report: ErasureReport) -> None:
+    from quality.lake_writer import lake_writer
+    from yecai.published import META_ALIAS, lake_location
+
+    location = lake_location(paths)
+    if not location.exists():
+        return
+    m = META_ALIAS
+    with lake_writer(paths) as con:
+        files = con.execute(FILES_SQL.format(m=m)).fetchall()
+        for file_id, table_id, path, relative, enc, table_path, schema, table in files:
+            full = Path(table_path + path if relative else path)
+            if not full.exists():
+                continue  # expired and cleaned up already
+            source = _parquet(full)
+            if enc:
+                raise YecaiError(
+                    f"published file {full} is encrypted: erasure rewrites plain files only",
+                    "re-publish without the person instead (phase 2 of issue 13)",
+                )
+            cols = _columns_of(con, source)
+            plan = plan_rewrite(cols, classes.of(f"{schema}.{table}", cols), person)
+            if plan is None or not _matches(con, source, plan.match):
+                continue
+            tmp = full.with_name(f".{full.name}.erase")
+            con.execute(
+                f"copy (select {plan.select_list(cols)} from {source}) to {literal(str(tmp))} "
+                f"(format parquet, field_ids {_field_ids(con, full)})"
+            )
+            _replace_file(full, tmp)
+            con.execute(
+                f"update {m}.ducklake_data_file set file_size_bytes = ?, footer_size = ? "
+                "where data_file_id = ?",
+                [full.stat().st_size, _footer_length(full), file_id],
+            )
+            # min/max of a rewritten file may have been the person's value; cleared = unknown
+            con.execute(
+                f"update {m}.ducklake_file_column_stats set min_value = null, max_value = null "
+                "where data_file_id = ?",
+                [file_id],
+            )
+            con.execute(
+                f"update {m}.ducklake_table_column_stats set min_value = null, max_value = null "
+                "where table_id = ?",
+                [table_id],
+            )
+            report.lake_files += 1
+        _erase_inlined(con, m, person, classes)
+    if location.kind == "sqlite":
+        db = sqlite3.connect(location.catalog)
+        try:
+            db.execute("vacuum")  # freed pages would still hold the old statistics
+        finally:
+            db.close()
+
+
+def _erase_inlined(
+    con: duckdb.DuckDBPyConnection, m: str, person: Person, classes: Classes
+) -> None:
+    """Rows DuckLake keeps inside the catalog (small inserts) are updated there."""
+    try:
+        inlined = con.execute(
+            f"select i.table_name, t.table_name from {m}.ducklake_inlined_data_tables as i "
+            f"join {m}.ducklake_table as t using (table_id)"
+        ).fetchall()
+    except duckdb.Error:
+        return  # a catalog without inlined data
+    meta_cols = {"row_id", "begin_snapshot", "end_snapshot"}
+    for stored, table in sorted(set(inlined)):
+        target = f"{m}.{quote_ident(stored)}"
+        cols = [c for c in _columns_of(con, target) if c[0] not in meta_cols]
+        plan = plan_rewrite(cols, classes.of(table, cols), person)
+        if plan is not None and _matches(con, target, plan.match):
+            con.execute(plan.update_sql(target))
+
+
+# --- scan -------------------------------------------------------------------------------
+
+
+def _text_hits(con: duckdb.DuckDBPyConnection, source: str, values: list[str]) -> bool:
+    cols = [c for c, t in _columns_of(con, source) if is_text(t)]
+    if not cols or not values:
+        return False
+    cond = " or ".join(f"contains({quote_ident(c)}, {literal(v)})" for c in cols for v in values)
+    return bool(con.execute(f"select count(*) from {source} where {cond}").fetchone()[0])
+
+
+def scan(paths: Paths, values: list[str], env: Mapping[str, str] | None = None) -> list[str]:
+    """Where any of ``values`` still is: lake and published Parquet (every file kept), the
+    build warehouse's tables, every role copy, and the bytes of every other file of the home
+    (the demo's own source systems excepted: they are the sources, not yecai's stores)."""
+    strong = [v for v in values if len(v) >= 2]
+    hits: list[str] = []
+    skip = {paths.demo, paths.hr_drop}
+    files = [
+        f
+        for f in sorted(paths.home.rglob("*"))
+        if f.is_file() and not any(f.is_relative_to(s) for s in skip)
+    ]
+    con = duckdb.connect()
+    try:
+        for f in files:
+            if f.suffix == ".parquet" and _text_hits(con, _parquet(f), strong):
+                hits.append(str(f.relative_to(paths.home)))
+        if paths.build_db.exists():
+            _attach_build(con, paths, read_only=True)
+            for schema, table in _build_tables(con):
+                source = f"build.{quote_ident(schema)}.{quote_ident(table)}"
+                if _text_hits(con, source, strong):
+                    hits.append(f"{paths.build_db.name}:{schema}.{table}")
+    finally:
+        con.close()
+    hits += _role_copy_hits(paths, strong, env)
+    needles = [v.encode() for v in strong if len(v) >= 4]
+    for f in files:
+        if f.suffix == ".parquet":
+            continue
+        data = f.read_bytes()
+        if any(n in data for n in needles):
+            hits.append(str(f.relative_to(paths.home)))
+    return sorted(set(hits))
+
+
+def _role_copy_hits(paths: Paths, values: list[str], env: Mapping[str, str] | None) -> list[str]:
+    from yecai.privacy.policy import ROLE_NAMES
+    from yecai.privacy.role_copies import READER_ALIAS, open_role_copy, role_copy_path
+
+    hits = []
+    for role in ROLE_NAMES:
+        if not role_copy_path(paths, role).exists():
+            continue
+        con = open_role_copy(paths, role, env, purpose="erase scan")
+        try:
+            tables = con.execute(
+                "select schema_name, table_name from duckdb_tables() where database_name = ?",
+                [READER_ALIAS],
+            ).fetchall()
+            for schema, table in tables:
+                source = f"{quote_ident(schema)}.{quote_ident(table)}"
+                if _text_hits(con, source, values):
+                    hits.append(f"roles/{role}:{schema}.{table}")
+        finally:
+            con.close()
+    return hits
+
+
+# --- the command ------------------------------------------------------------------------
+
+
+def erase_person(
+    paths: Paths,
+    national_id: str,
+    reason: str,
+    env: Mapping[str, str] | None = None,
+    progress: Say | None = None,
+) -> ErasureReport:
+    """Erase the person with ``national_id`` from every store of the home; see the module."""
+    from quality.versions import publish_lock
+    from yecai.privacy import audit
+
+    say = progress or (lambda _msg: None)
+    if not (reason or "").strip():
+        raise YecaiError("erasure needs a reason for the audit log", 'pass --reason "…"')
+    key = load_key("token", paths.home, env)
+    assert key is not None
+    person_token = token(key.material, "national_id", normalise("national_id", national_id))
+    with publish_lock(paths):  # no publish writes the lake or the role copies meanwhile
+        classes = Classes(paths)
+        say("finding the person's rows")
+        person, _ = find_person(paths, national_id, key.material, classes)
+        report = ErasureReport(person_token)
+        say("rewriting the raw and quarantine zones")
+        erase_zone_files(paths, person, classes, report)
+        say("updating the build warehouse")
+        erase_build(paths, person, classes, report)
+        say("rewriting the published lake's files, every kept version")
+        erase_lake(paths, person, classes, report)
+        say("re-writing the role copies")
+        report.role_copies = _rewrite_role_copies(paths, env)
+        say("scanning for what is left")
+        report.remaining = scan(paths, person.values(), env)
+    audit.record(
+        paths,
+        "erase",
+        reason,
+        person=person_token,
+        files=len(report.files),
+        tables=report.tables,
+        published_files=report.lake_files,
+        remaining=report.remaining,
+    )
+    return report
+
+
+def _rewrite_role_copies(paths: Paths, env: Mapping[str, str] | None) -> str:
+    from quality.role_publish import publish_role_copies
+    from yecai.published import attach_sql, lake_location, load_extensions, read_snapshots
+
+    location = lake_location(paths)
+    if not location.exists():
+        return ""
+    con = duckdb.connect()
+    try:
+        load_extensions(con, location)
+        con.execute(attach_sql(location, read_only=True))
+        snaps = read_snapshots(con)
+    finally:
+        con.close()
+    version = next((s.version for s in reversed(snaps) if s.version), None)
+    return publish_role_copies(paths, snaps[-1].snapshot_id, version, env).message()
