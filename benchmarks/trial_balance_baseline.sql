@@ -142,7 +142,7 @@ select account_code, 'income_statement', is_line_code from mapped where is_line_
 
 create or replace macro statement_baseline(which, balance_column) as table
 with layout as (
-    select line_code, cast(sign as integer) as sign, cast(is_subtotal as boolean) as is_total
+    select line_code, cast(sign as integer) as sign, line_kind = 'total' as is_total
     from read_csv('{product_seeds}/cas_statement_lines.csv', all_varchar = true)
     where statement = which
 ),
