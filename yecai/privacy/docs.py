@@ -2,6 +2,7 @@
 
 uv run python -m yecai.privacy.docs           # exit 1 and say so when the table is stale
 uv run python -m yecai.privacy.docs --write   # rewrite the table between its markers
+uv run python -m yecai.privacy.docs --columns # per column of this home's published data
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from yecai.errors import YecaiError
 from yecai.privacy.policy import policy_markdown
 from yecai.settings import REPO_ROOT
 
@@ -26,10 +28,48 @@ def with_policy_table(text: str) -> str:
     return f"{head}{START}\n{policy_markdown()}\n{END}{tail}"
 
 
+def home_columns_markdown() -> str:
+    """The per-column table of the home's latest publish (what publish writes to
+    ``warehouse/roles/columns.md``), computed afresh from the lake and the tags."""
+    import duckdb
+
+    from quality.redaction import SensitiveColumns
+    from quality.role_publish import lake_relations
+    from yecai.privacy.role_copies import columns_markdown
+    from yecai.published import attach_sql, lake_location, load_extensions
+    from yecai.settings import get_paths
+
+    paths = get_paths()
+    location = lake_location(paths)
+    if not location.exists():
+        raise YecaiError(
+            f"nothing has been published in {paths.home}", "run the pipeline first (`yecai run`)"
+        )
+    con = duckdb.connect()
+    try:
+        load_extensions(con, location)
+        con.execute(attach_sql(location, read_only=True))
+        return columns_markdown(lake_relations(con, SensitiveColumns(paths)))
+    finally:
+        con.close()
+
+
 def main(argv: list[str] | None = None, doc: Path = SECURITY_DOC) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="rewrite the table in place")
+    parser.add_argument(
+        "--columns",
+        action="store_true",
+        help="print which role sees which column of this home's latest published data",
+    )
     args = parser.parse_args(argv)
+    if args.columns:
+        try:
+            print(home_columns_markdown(), end="")
+        except YecaiError as exc:
+            print(f"error: {exc.what}\nwhat to do: {exc.fix}", file=sys.stderr)
+            return 2
+        return 0
     text = doc.read_text(encoding="utf-8")
     wanted = with_policy_table(text)
     if wanted == text:
