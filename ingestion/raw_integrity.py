@@ -7,14 +7,18 @@ combined checksum covers older manifests. Two depths:
 
 - ``quick``: sizes and Parquet's magic bytes at both ends (a stat and 8 bytes a file), run
   by every ingest of the entity before it reads the lake;
-- full: also every file's checksum, run by the raw-zone quality checks.
+- full: also every file's checksum, run by the raw-zone quality checks. A file whose
+  checksum matched is remembered by (path, size, mtime) in ``lake/_meta/verified.json``, so
+  each run hashes only files new or touched since (a write to a file changes its mtime).
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingestion.batches import write_json_atomic
 from ingestion.lake import committed_batches, read_manifest
 from ingestion.landing import sha256_file, sha256_files
 from yecai.settings import Paths
@@ -46,7 +50,14 @@ def _magic_ok(path: Path, size: int) -> bool:
         return head == PARQUET_MAGIC and fh.read() == PARQUET_MAGIC
 
 
-def batch_problems(batch_dir: Path, quick: bool) -> list[RawFileProblem]:
+def _stamp(path: Path) -> str:
+    stat = path.stat()
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def batch_problems(
+    batch_dir: Path, quick: bool, verified: dict[str, str] | None = None
+) -> list[RawFileProblem]:
     """What is wrong with one committed batch's files, per its manifest (empty: nothing)."""
     manifest = read_manifest(batch_dir)
     source, entity = batch_dir.parent.parent.name, batch_dir.parent.name
@@ -67,8 +78,12 @@ def batch_problems(batch_dir: Path, quick: bool) -> list[RawFileProblem]:
             out.append(problem(entry["name"], f"{size} bytes, the manifest says {entry['bytes']}"))
         elif not _magic_ok(path, size):
             out.append(problem(entry["name"], "not a complete Parquet file"))
-        elif not quick and entry.get("sha256") and sha256_file(path) != entry["sha256"]:
-            out.append(problem(entry["name"], "content differs from the manifest's sha256"))
+        elif not quick and entry.get("sha256"):
+            known = verified is not None and verified.get(str(path)) == _stamp(path)
+            if not known and sha256_file(path) != entry["sha256"]:
+                out.append(problem(entry["name"], "content differs from the manifest's sha256"))
+            elif verified is not None:
+                verified[str(path)] = _stamp(path)
     if "files" not in manifest:
         return out  # a manifest that lists no files (written by hand, a fixture): no claim
     names = {e["name"] for e in listed}
@@ -98,7 +113,15 @@ def entity_problems(
 
 def raw_zone_problems(paths: Paths, quick: bool = False) -> list[RawFileProblem]:
     """Every committed batch of the raw zone, checked (full depth by default)."""
+    cache = paths.lake_meta / "verified.json"
+    try:
+        verified = json.loads(cache.read_text(encoding="utf-8")) if cache.is_file() else {}
+    except (OSError, ValueError):
+        verified = {}  # a cache: rebuilt by hashing again
     out: list[RawFileProblem] = []
     for manifest in sorted(paths.raw.glob("*/*/batch=*/manifest.json")):
-        out += batch_problems(manifest.parent, quick)
+        out += batch_problems(manifest.parent, quick, verified)
+    if not quick and paths.lake_meta.is_dir():
+        live = {k: v for k, v in verified.items() if Path(k).is_file()}
+        write_json_atomic(cache, live)
     return out

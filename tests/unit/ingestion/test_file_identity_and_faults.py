@@ -9,6 +9,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from ingestion.raw_integrity import raw_zone_problems
 from ingestion.runner import ingest
 from orchestration.cli import app
 from orchestration.defs.ingestion.assets import build_source_assets
@@ -172,3 +173,19 @@ def test_a_half_truncated_raw_parquet_is_reported_naming_file_and_batch(tmp_path
     assert second.status == "failed"
     assert f"batch={first.batch_id}/part-0.parquet" in second.message
     assert "bytes, the manifest says" in second.message
+
+
+def test_a_raw_file_changed_in_place_is_caught_by_its_checksum_even_after_a_clean_check(tmp_path):
+    paths, drop = make_home(tmp_path)
+    (drop / "people_2025-01.csv").write_bytes(csv_bytes())
+    [first] = ingest(paths)
+    assert raw_zone_problems(paths) == []  # verified once, remembered by size and mtime
+    part = paths.raw / "drops" / "people" / f"batch={first.batch_id}" / "part-0.parquet"
+    data = bytearray(part.read_bytes())
+    middle = len(data) // 2
+    data[middle] ^= 0xFF  # same size, same Parquet framing, other bytes
+    part.write_bytes(bytes(data))
+
+    [problem] = raw_zone_problems(paths)
+    assert (problem.batch_id, problem.file) == (first.batch_id, "part-0.parquet")
+    assert "sha256" in problem.problem
