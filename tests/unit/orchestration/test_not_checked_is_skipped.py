@@ -31,7 +31,7 @@ def test_no_results_report_no_verdict():
     assert reportable(verdicts_for([])) == {}
 
 
-def test_check_step_reports_nothing_for_a_table_without_rules(tmp_path):
+def test_check_step_reports_nothing_for_a_table_without_rules(tmp_path, caplog):
     paths = Paths(home=tmp_path)
     qf.build_good_warehouse(paths.build_db)
     qf.execute(paths.build_db, "create table finance.unruled as select 1 as x")
@@ -44,14 +44,21 @@ def test_check_step_reports_nothing_for_a_table_without_rules(tmp_path):
     def unruled():
         return None
 
+    @dg.asset(deps=[GL, UNRULED])
+    def downstream():
+        return None
+
     checks = build_group_checks("models", {"finance.gl_lines": GL, "finance.unruled": UNRULED})
     instance = dg.DagsterInstance.ephemeral()
     result = dg.materialize(
-        [gl_lines, unruled, checks],
+        [gl_lines, unruled, downstream, checks],
         instance=instance,
         resources={"yecai": YecaiHome(home=str(tmp_path)), "warehouse_writer": WarehouseWriter()},
     )
     assert result.success
+    # the downstream step still ran, without one warning per table that has no blocking rules
+    assert result.asset_materializations_for_node("downstream")
+    assert not [r for r in caplog.records if "emitted no result" in r.getMessage()]
     evaluations = {
         (e.asset_key, e.check_name): e.passed for e in result.get_asset_check_evaluations()
     }
