@@ -14,7 +14,13 @@ from pathlib import Path
 
 from yecai.settings import Paths
 
-STATUSES = ("succeeded", "failed", "no_change")
+# quarantined_all: rows were read and every one was quarantined, nothing landed. Not a
+# success (a drop with renamed columns or the wrong delimiter must alert someone), and not
+# "failed" either: the rows are kept in quarantine with their reasons.
+QUARANTINED_ALL = "quarantined_all"
+STATUSES = ("succeeded", "failed", "no_change", QUARANTINED_ALL)
+# Statuses that make `yecai ingest` exit non-zero and the Dagster step fail.
+FAILING_STATUSES = ("failed", QUARANTINED_ALL)
 
 
 @dataclass
@@ -40,6 +46,9 @@ class BatchResult:
     added_columns: list[str] = field(default_factory=list)
     source_file: str | None = None
     source_file_sha256: str | None = None
+    # A files batch's identity besides its content: the values its name carries (the
+    # period), so the same bytes dropped for another period are another file.
+    source_file_fields: dict[str, str] = field(default_factory=dict)
 
     def check_counts(self) -> None:
         """rows_read = rows_landed + rows_quarantined, always (the raw zone's promise)."""

@@ -51,6 +51,8 @@ class CleanPass:
     added: tuple[str, ...]
     source_types: dict[str, str]
     has_repeated_keys: bool = False
+    # ``extract`` has ``_read_fault``: rows with one are the full path's (quarantined).
+    has_read_faults: bool = False
 
     @property
     def business(self) -> list[str]:
@@ -76,7 +78,7 @@ class CleanPass:
 
     def eligible_sql(self) -> str:
         """Never NULL: true for rows the streaming pass lands (or skips as unchanged)."""
-        conds = []
+        conds = ["_read_fault is null"] if self.has_read_faults else []
         for i, col in enumerate(self.contract.columns):
             typed, raw = ident(f"_typed_{i}"), ident(self.mapping[col.name])
             required = col.name in self.contract.primary_key or not col.nullable

@@ -13,7 +13,7 @@ from ingestion.connectors import files as files_conn
 from ingestion.connectors import rest as rest_conn
 from ingestion.connectors import sql as sql_conn
 from ingestion.contract import Contract, suggest
-from ingestion.process import STREAM_VIEW
+from ingestion.process import READ_FAULT, STREAM_VIEW
 from ingestion.validation import match_columns
 from yecai.errors import YecaiError
 
@@ -113,15 +113,21 @@ def load_text_rows(
     header: list[str],
     rows: list[tuple[int, list[str | None]]],
     deleted: list[bool] | None = None,
+    faults: dict[int, str] | None = None,
 ) -> None:
-    """Text rows (from an API or a file) → ``extract`` with every column as varchar."""
+    """Text rows (from an API or a file) → ``extract`` with every column as varchar.
+
+    ``faults`` (row number → reason) become the column ``_read_fault``: rows that could not
+    be read as they stand, quarantined with that reason (ingestion.process).
+    """
     columns = {name: [r[1][i] for r in rows] for i, name in enumerate(header)}
     columns["_row_number"] = [r[0] for r in rows]
     columns["_src_deleted"] = deleted if deleted is not None else [False] * len(rows)
-    schema = pa.schema(
-        [pa.field(n, pa.string()) for n in header]
-        + [pa.field("_row_number", pa.int64()), pa.field("_src_deleted", pa.bool_())]
-    )
+    fields = [pa.field("_row_number", pa.int64()), pa.field("_src_deleted", pa.bool_())]
+    if faults:
+        columns[READ_FAULT] = [faults.get(r[0]) for r in rows]
+        fields.append(pa.field(READ_FAULT, pa.string()))
+    schema = pa.schema([pa.field(n, pa.string()) for n in header] + fields)
     table = pa.table(columns, schema=schema)
     con.register("extract_arrow", table)
     con.execute("create or replace temp table extract as select * from extract_arrow")
@@ -185,12 +191,21 @@ def extract_from_file(
 ) -> tuple[None, list[str]]:
     """One export file → ``extract``; its quirks handled are returned as notes."""
     table = files_conn.read_export(path, contract)
-    header, rows = table.header, table.rows
+    header, rows, faults = table.header, table.rows, dict(table.faults)
     for column, value in files_conn.filename_fields(path, contract).items():
-        if column not in header:
+        inside = match_columns(header, contract).get(column)
+        if inside is None:
             header = [*header, column]
             rows = [(n, [*vals, value]) for n, vals in rows]
-    load_text_rows(con, header, rows)
+            continue
+        # The file carries the column too: a row that disagrees with the name (a copy of
+        # another period's export, renamed) is quarantined, never landed under either.
+        i = header.index(inside)
+        for n, vals in rows:
+            if vals[i] is not None and vals[i].strip() != value:
+                why = f"column {column} is {vals[i].strip()!r} but the file name says {value!r}"
+                faults[n] = f"{faults[n]}; {why}" if n in faults else why
+    load_text_rows(con, header, rows, faults=faults)
     notes = list(table.notes)
     if table.encoding:
         notes.insert(0, f"{path.name}: encoding {table.encoding}")

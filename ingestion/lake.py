@@ -43,16 +43,6 @@ def latest_manifest(paths: Paths, source: str, entity: str) -> dict | None:
     return read_manifest(batches[-1]) if batches else None
 
 
-def landed_file_checksums(paths: Paths, source: str, entity: str) -> set[str]:
-    """sha256 of every source file already landed for this entity (files sources)."""
-    out = set()
-    for b in committed_batches(paths, source, entity):
-        checksum = read_manifest(b).get("source_file_sha256")
-        if checksum:
-            out.add(checksum)
-    return out
-
-
 def _has_parquet(folder: Path) -> bool:
     return folder.is_dir() and any(folder.glob("batch=*/*.parquet"))
 

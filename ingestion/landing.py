@@ -60,13 +60,7 @@ def entity_lock(paths: Paths, source: str, entity: str) -> FileLock:
 
 def sha256_files(files: list[Path]) -> str:
     """One checksum over the batch's Parquet files, in name order."""
-    digest = hashlib.sha256()
-    for f in sorted(files, key=lambda p: p.name):
-        digest.update(f.name.encode())
-        with f.open("rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(chunk)
-    return digest.hexdigest()
+    return file_checksums(files)[0]
 
 
 def sha256_file(path: Path) -> str:
@@ -75,6 +69,22 @@ def sha256_file(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def file_checksums(files: list[Path]) -> tuple[str, list[dict]]:
+    """The batch's checksum (``sha256_files``) and the manifest's ``files`` entries (name,
+    size, sha256, checked before reads: ingestion.raw_integrity), reading each file once."""
+    combined = hashlib.sha256()
+    entries = []
+    for f in sorted(files, key=lambda p: p.name):
+        combined.update(f.name.encode())
+        own = hashlib.sha256()
+        with f.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                combined.update(chunk)
+                own.update(chunk)
+        entries.append({"name": f.name, "bytes": f.stat().st_size, "sha256": own.hexdigest()})
+    return combined.hexdigest(), entries
 
 
 def write_manifest(stage: Stage, manifest: dict) -> None:

@@ -32,6 +32,9 @@ from ingestion.validation import (
 from yecai.errors import YecaiError
 
 META_INPUT = ("_row_number", "_src_deleted")
+# Optional input column (file and text extracts): why a row could not be read as it stands
+# (another encoding, too many values, a huge value); such a row is quarantined with it.
+READ_FAULT = "_read_fault"
 
 
 @dataclass
@@ -43,6 +46,7 @@ class Outcome:
     rows_deleted: int = 0
     watermark: str | None = None
     added_columns: list[str] = field(default_factory=list)
+    columns_missing: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     raw_files: list[Path] = field(default_factory=list)
     quarantine_files: list[Path] = field(default_factory=list)
@@ -76,7 +80,12 @@ def count_rows(con: duckdb.DuckDBPyConnection) -> int:
 def source_column_types(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """The source's columns in ``extract`` (name → DuckDB type), meta inputs left out."""
     rows = con.execute("describe extract").fetchall()
-    return {r[0]: r[1] for r in rows if r[0] not in META_INPUT}
+    return {r[0]: r[1] for r in rows if r[0] not in (*META_INPUT, READ_FAULT)}
+
+
+def has_read_faults(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether ``extract`` carries ``_read_fault`` (only text extracts with faults do)."""
+    return READ_FAULT in {r[0] for r in con.execute("describe extract").fetchall()}
 
 
 def extract_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -109,6 +118,7 @@ def process_batch(
     drift = detect_drift(source_columns, contract, ignore=set())
     mapping = match_columns(source_columns, contract)
     out.added_columns = list(drift.added)
+    out.columns_missing = list(drift.missing)
     if drift.missing and contract.on_drift == "fail_batch":
         raise YecaiError(
             f"schema drift in {contract.source}.{contract.entity}: {drift.describe(contract)}",
@@ -120,6 +130,8 @@ def process_batch(
     if rows_in is None:
         rows_in = count_rows(con)
     relation = stream_relation(con)
+    faults = has_read_faults(con)
+    meta_input = [*META_INPUT, READ_FAULT] if faults else list(META_INPUT)
 
     load_latest_versions(con, paths, contract.source, contract.entity)
     # Nothing landed or quarantined before (a first load): every clean row lands and every
@@ -136,7 +148,7 @@ def process_batch(
     landed_main = 0
     if not drift.missing and rows_in:
         repeated = load_repeated_keys(con, contract, mapping, relation)
-        fast = CleanPass(contract, mapping, drift.added, source_types, repeated)
+        fast = CleanPass(contract, mapping, drift.added, source_types, repeated, faults)
         with no_filter_pushdown(con):
             landed_main = _copy_to(
                 con, fast.landed_sql(contract.source, batch_id, ts, first_load, relation), main_file
@@ -156,11 +168,11 @@ def process_batch(
             with no_filter_pushdown(con):
                 con.execute(
                     "create or replace temp table side_extract as "
-                    + fast.side_sql([*source_columns, *META_INPUT])
+                    + fast.side_sql([*source_columns, *meta_input])
                 )
             source_table = "side_extract"
         stats = _full_path(
-            con, contract, mapping, drift, source_table, first_load, dedupe_quarantine
+            con, contract, mapping, drift, source_table, first_load, dedupe_quarantine, faults
         )
         if source_table == "side_extract":
             con.execute("drop table side_extract")
@@ -274,13 +286,20 @@ def _one_file(con: duckdb.DuckDBPyConnection, files: list[Path]) -> list[Path]:
 
 
 def _full_path(
-    con, contract: Contract, mapping, drift, source_table: str, first_load: bool, dedupe: bool
+    con,
+    contract: Contract,
+    mapping,
+    drift,
+    source_table: str,
+    first_load: bool,
+    dedupe: bool,
+    read_faults: bool = False,
 ) -> dict[str, tuple[int, int, int]]:
     """The full rules over ``source_table``: tables or views ``checked``, ``to_land`` and
     ``to_quarantine``; returns the per-column stats of the rows it saw."""
     con.execute(
         "create or replace temp table typed as "
-        + typed_select_sql(contract, mapping, drift.added, source_table)
+        + typed_select_sql(contract, mapping, drift.added, source_table, read_faults)
     )
     stats = _column_stats(con, contract, mapping)
     business = contract.column_names + list(drift.added)

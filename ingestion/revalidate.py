@@ -30,9 +30,9 @@ from ingestion.landing import (
     commit,
     discard,
     entity_lock,
+    file_checksums,
     new_stage,
     recover,
-    sha256_files,
     write_manifest,
 )
 from ingestion.latest_index import load_latest_versions
@@ -128,6 +128,7 @@ def revalidate_entity(paths: Paths, source: str, entity: str, contracts_root) ->
             schema = con.execute(
                 f"describe select * from '{sql_str(str(raw_files[0]))}'"
             ).fetchall()
+            checksum, file_entries = file_checksums(raw_files)
             write_manifest(
                 stage,
                 {
@@ -135,8 +136,8 @@ def revalidate_entity(paths: Paths, source: str, entity: str, contracts_root) ->
                     "source": source,
                     "entity": entity,
                     "rows": failed,
-                    "files": [{"name": f.name, "bytes": f.stat().st_size} for f in raw_files],
-                    "checksum_sha256": sha256_files(raw_files),
+                    "files": file_entries,
+                    "checksum_sha256": checksum,
                     "schema": [{"name": r[0], "type": r[1]} for r in schema],
                     "watermark": watermark,
                     "cursor": contract.cursor,

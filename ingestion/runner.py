@@ -18,9 +18,9 @@ from filelock import Timeout
 
 from ingestion import duck, source_state
 from ingestion.batches import (
+    QUARANTINED_ALL,
     BatchResult,
     new_batch_id,
-    read_batch_records,
     utc_now_iso,
     write_batch_record,
 )
@@ -28,18 +28,20 @@ from ingestion.config import EntityConfig, SourceConfig, load_config
 from ingestion.connectors import SourceUnavailable
 from ingestion.contract import Contract
 from ingestion.extract import extract_from_file, extract_from_rest, extract_from_sql
-from ingestion.lake import landed_file_checksums, latest_manifest
+from ingestion.file_identity import FilesRead, files_read, name_fields
+from ingestion.lake import latest_manifest
 from ingestion.landing import (
     commit,
     discard,
     entity_lock,
+    file_checksums,
     new_stage,
     recover,
     sha256_file,
-    sha256_files,
     write_manifest,
 )
 from ingestion.process import count_rows, process_batch
+from ingestion.raw_integrity import entity_problems
 from yecai.errors import YecaiError
 from yecai.settings import Paths
 
@@ -193,6 +195,7 @@ def ingest_entity(
         recover(paths, source.name, entity.name)
         try:
             contract = source.contract(entity.name)
+            verify_landed(paths, source.name, entity.name)
         except YecaiError as exc:
             return [_failed(paths, source.name, entity.name, utc_now_iso(), None, exc)]
         if source.kind == "files":
@@ -225,6 +228,18 @@ def ingest_entity(
         lock.release()
 
 
+def verify_landed(paths: Paths, source: str, entity: str) -> None:
+    """Refuse to build on a raw zone whose files no longer match their manifests."""
+    problems = entity_problems(paths, source, entity, quick=True)
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise YecaiError(
+            problems[0].describe() + more,
+            "restore the file from a backup; or delete that batch folder and run "
+            f"`yecai ingest --source {source} --entity {entity} --full-refresh`",
+        )
+
+
 def _ingest_files(
     paths: Paths,
     source: SourceConfig,
@@ -253,22 +268,27 @@ def _ingest_files(
         ]
     pattern = contract.file_pattern or f"{entity.name}*"
     files = sorted(p for p in folder.glob(pattern) if p.is_file() and not p.name.startswith("."))
-    landed = set() if full_refresh else _files_already_read(paths, source.name, entity.name)
+    read_before = FilesRead() if full_refresh else files_read(paths, contract)
     results = []
+    skipped = 0
     for path in files:
         checksum = sha256_file(path)
-        if checksum in landed:
+        fields = name_fields(path.name, contract)
+        if read_before.seen(checksum, fields):
+            skipped += 1
             continue
-        landed.add(checksum)
+        note = read_before.same_content_note(path.name, checksum, fields)
+        read_before.add(checksum, path.name, fields)
         results.append(
             _run_batch(
                 paths,
                 contract,
-                lambda con, _wm, _lake, path=path: extract_from_file(con, path, contract),
+                lambda con, _wm, _lake, path=path, note=note: _file_fill(con, path, contract, note),
                 full_refresh,
                 on_progress,
                 source_file=path,
                 source_file_sha256=checksum,
+                source_file_fields=fields,
             )
         )
     if not results:
@@ -284,7 +304,8 @@ def _ingest_files(
             rows_landed=0,
             rows_quarantined=0,
             watermark=previous.get("watermark") if previous else None,
-            message=f"no new files matching {pattern} in {folder}",
+            message=f"no new files matching {pattern} in {folder}"
+            + (f" ({skipped} already read: same content for the same period)" if skipped else ""),
         )
         write_batch_record(paths, result)
         results.append(result)
@@ -315,14 +336,10 @@ def _unchanged_at_source(
     return result
 
 
-def _files_already_read(paths: Paths, source: str, entity: str) -> set[str]:
-    """Checksums of files landed (in a manifest) or read with nothing new (no_change record)."""
-    seen = landed_file_checksums(paths, source, entity)
-    for record in read_batch_records(paths):
-        same = (record["source"], record["entity"]) == (source, entity)
-        if same and record["status"] == "no_change" and record.get("source_file_sha256"):
-            seen.add(record["source_file_sha256"])
-    return seen
+def _file_fill(con, path: Path, contract: Contract, note: str | None):
+    """``extract`` from one export file, with the note that its bytes were read before."""
+    keys_table, notes = extract_from_file(con, path, contract)
+    return keys_table, ([note] if note else []) + notes
 
 
 def _run_batch(
@@ -333,6 +350,7 @@ def _run_batch(
     on_progress: ProgressFn | None,
     source_file: Path | None = None,
     source_file_sha256: str | None = None,
+    source_file_fields: dict[str, str] | None = None,
 ) -> BatchResult:
     """Stage, validate, commit and record one batch; any failure leaves nothing visible."""
     src, ent = contract.source, contract.entity
@@ -364,36 +382,41 @@ def _run_batch(
             # A file is read once, so its defects are new, unless a full refresh re-reads it.
             dedupe_quarantine=source_file is None or full_refresh,
         )
+        status = batch_status(outcome, is_file=source_file is not None)
         result = BatchResult(
             batch_id=batch_id,
             source=src,
             entity=ent,
             started_at=started,
             finished_at="",
-            status="succeeded" if outcome.rows_read else "no_change",
+            status=status,
             rows_read=outcome.rows_read,
             rows_landed=outcome.rows_landed,
             rows_quarantined=outcome.rows_quarantined,
-            watermark=outcome.watermark if outcome.rows_read else prev_wm,
-            message=_message(outcome, notes),
+            # A batch that landed nothing keeps the old watermark: its rows are read again
+            # once the contract or the source is fixed.
+            watermark=outcome.watermark if status == "succeeded" else prev_wm,
+            message=_message(outcome, notes, status),
             rows_unchanged=outcome.rows_unchanged,
             rows_deleted=outcome.rows_deleted,
             added_columns=outcome.added_columns,
             source_file=source_file.name if source_file else None,
             source_file_sha256=source_file_sha256,
+            source_file_fields=dict(source_file_fields or {}),
         )
         result.check_counts()
         if outcome.rows_read:
             result.finished_at = utc_now_iso()
+            checksum, file_entries = file_checksums(outcome.raw_files)
             manifest = {
                 "batch_id": batch_id,
                 "source": src,
                 "entity": ent,
                 "rows": outcome.rows_landed,
-                "files": [{"name": f.name, "bytes": f.stat().st_size} for f in outcome.raw_files],
-                "checksum_sha256": sha256_files(outcome.raw_files),
+                "files": file_entries,
+                "checksum_sha256": checksum,
                 "schema": outcome.schema,
-                "watermark": outcome.watermark,
+                "watermark": result.watermark,
                 "cursor": contract.cursor,
                 "primary_key": list(contract.primary_key),
                 "row_counts": {
@@ -430,7 +453,22 @@ def _run_batch(
         discard(stage)
 
 
-def _message(outcome, notes: list[str]) -> str:
+def batch_status(outcome, is_file: bool) -> str:
+    """succeeded, no_change, or quarantined_all: rows were read and none landed.
+
+    quarantined_all is given to a file batch (a file is a whole delivery: if none of it
+    lands, something is wrong with the file) and to any batch that lacks a contract column
+    (renamed or removed at the source). An incremental read of a database whose only changed
+    row is broken stays succeeded: the row is quarantined and the next batch goes on.
+    """
+    if not outcome.rows_read:
+        return "no_change"
+    if outcome.rows_landed == 0 and (is_file or outcome.columns_missing):
+        return QUARANTINED_ALL
+    return "succeeded"
+
+
+def _message(outcome, notes: list[str], status: str = "succeeded") -> str:
     parts = [
         f"landed {outcome.rows_landed}"
         + (f" ({outcome.rows_deleted} deletes)" if outcome.rows_deleted else "")
@@ -446,7 +484,17 @@ def _message(outcome, notes: list[str]) -> str:
     parts.extend(f"schema drift: {d['detail']}" for d in outcome.drift)
     parts.extend(f"{reason} ×{len(keys)}" for reason, keys in outcome.warnings.items())
     parts.extend(outcome.notes)
-    parts.extend(n for n in notes if "encoding" in n or "totals" in n or "title" in n)
+    parts.extend(
+        n
+        for n in notes
+        if any(w in n for w in ("encoding", "totals", "title", "byte-identical", "delimiter"))
+    )
+    if status == QUARANTINED_ALL:
+        parts.insert(
+            0,
+            "every row was quarantined, nothing landed → fix the file or the contract "
+            "(see the reasons) and drop the file again",
+        )
     return " | ".join(parts)
 
 

@@ -20,6 +20,7 @@ REASON_CODES = (
     "missing_required",  # a blank required (not nullable) column
     "schema_drift",  # a contract column missing from the source
     "duplicate_row",  # a repeated key, or a repeated whole row, within the batch
+    "read_fault",  # a row the reader could not read as it stands (e.g. a broken line)
 )
 
 
@@ -183,7 +184,11 @@ def fast_cast_sql(expr: str, ctype: str) -> str:
 
 
 def typed_select_sql(
-    contract: Contract, mapping: dict[str, str], added: tuple[str, ...], source_table: str
+    contract: Contract,
+    mapping: dict[str, str],
+    added: tuple[str, ...],
+    source_table: str,
+    read_faults: bool = False,
 ) -> str:
     """SELECT that casts every contract column and collects each row's reasons to quarantine.
 
@@ -192,8 +197,9 @@ def typed_select_sql(
     and ``_reason_codes`` (each reason's code, same order: ``REASON_CODES``).
     """
     selects: list[str] = []
-    reasons: list[str] = []
-    codes: list[str] = []  # the code of each reason, by position
+    # A row the reader could not read as it stands (``_read_fault``) is quarantined with why.
+    reasons: list[str] = ["_read_fault"] if read_faults else []
+    codes: list[str] = ["read_fault"] if read_faults else []  # each reason's code, by position
     for i, col in enumerate(contract.columns):
         src = mapping.get(col.name)
         if src is None:

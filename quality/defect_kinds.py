@@ -85,7 +85,8 @@ _RECONCILIATION_KINDS = {
 # Codes ingestion writes beside each quarantine reason (``_reason_code``, see
 # ingestion/validation.py REASON_CODES) and beside each manifest warning (``warning_codes``)
 # that are a defect kind. Other codes (a value of the wrong type, a blank required column,
-# schema drift) are no kind of this taxonomy: drift is counted from the manifest.
+# schema drift, a row the reader could not read) are no kind of this taxonomy: drift is
+# counted from the manifest.
 _QUARANTINE_CODE_KINDS = {"duplicate_row": "duplicate_row", "missing_key": "missing_key"}
 _WARNING_CODE_KINDS = {"missing_reference": "missing_key"}
 # Canonical check names (prefix before "__column") that find a defect kind.

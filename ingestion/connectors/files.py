@@ -9,7 +9,6 @@ encoding, broken zip) is a ``YecaiError`` naming the file, so the batch fails cl
 from __future__ import annotations
 
 import csv
-import io
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -18,12 +17,20 @@ from decimal import Decimal
 from pathlib import Path
 
 from ingestion.contract import Contract
-from ingestion.encoding import detect_encoding
+from ingestion.encoding import decode_lines
 from yecai.errors import YecaiError
 
 TOTALS_LABELS = ("合计", "总计", "小计", "total", "totals", "grand total")
 HEADER_SCAN_ROWS = 10
 SHEET_ROW_BASE = 100_000
+# Excel's cell limit. A value this long is a broken row (an unclosed quote swallowing the
+# rows after it, a pasted document) or was cut at the limit: quarantined with its row number.
+MAX_FIELD_CHARS = 32_767
+# Beyond this one field makes the file unreadable (memory), reported with its line.
+CSV_FIELD_LIMIT = 64 * 1024 * 1024
+# Separators tried when the header does not split on commas (a ';' export from a
+# European-locale Excel, a tab-separated one).
+OTHER_DELIMITERS = (";", "\t", "|")
 
 
 @dataclass
@@ -34,6 +41,8 @@ class FileTable:
     rows: list[tuple[int, list[str | None]]]
     encoding: str | None = None
     notes: list[str] = field(default_factory=list)
+    # Row number → why the row cannot be read as it stands (quarantined with that reason).
+    faults: dict[int, str] = field(default_factory=dict)
 
 
 def known_headers(contract: Contract) -> set[str]:
@@ -92,13 +101,29 @@ def is_blank(row: list[str | None]) -> bool:
 
 
 def shape_table(
-    grid: list[list[str | None]], row_numbers: list[int], contract: Contract, name: str
+    grid: list[list[str | None]],
+    row_numbers: list[int],
+    contract: Contract,
+    name: str,
+    read_faults: dict[int, str] | None = None,
 ) -> FileTable:
-    """Header found and flattened, blank and totals rows dropped (and recorded)."""
+    """Header found and flattened, blank and totals rows dropped (and recorded).
+
+    A row with too many or too few values, or a huge value, is kept with its fault (it is
+    quarantined, the rest of the file lands); ``read_faults`` are faults found while
+    reading (a row in another encoding), by row number.
+    """
+    read_faults = read_faults or {}
     if not grid:
         raise YecaiError(f"{name}: the file is empty", "export the file again")
     h, two_rows = find_header(grid, known_headers(contract))
-    header = flatten_header(grid[h], grid[h + 1] if two_rows else None)
+    header_rows = grid[h : h + (2 if two_rows else 1)]
+    # The header ends at its last named cell: a value right of it (a sheet's grid is as
+    # wide as its widest row) belongs to no column, and its row is ragged.
+    width = max(
+        (i + 1 for r in header_rows for i, c in enumerate(r) if not is_blank([c])), default=0
+    )
+    header = flatten_header(grid[h][:width], grid[h + 1][:width] if two_rows else None)
     table = FileTable(header=header, rows=[])
     first_data = h + (2 if two_rows else 1)
     if h:
@@ -111,17 +136,23 @@ def shape_table(
         if is_totals_row(row):
             table.notes.append(f"row {number}: totals row dropped ({_preview(row)})")
             continue
+        faults = [read_faults[number]] if number in read_faults else []
         if len(row) > len(header) and not is_blank(row[len(header) :]):
-            raise YecaiError(
-                f"{name}, row {number}: {len(row)} values but the header has {len(header)} columns",
-                "check the export (a value with an unquoted separator?) and export again",
+            faults.append(
+                f"row has {len(row)} values but the header has {len(header)} columns "
+                "(a value with an unquoted separator?)"
             )
-        if len(row) < len(header):
-            raise YecaiError(
-                f"{name}, row {number}: only {len(row)} of {len(header)} columns "
-                "(the file is truncated or the row is broken)",
-                "copy or export the file again, completely",
-            )
+        elif len(row) < len(header):
+            faults.append(f"row has only {len(row)} of {len(header)} columns")
+            row = row + [None] * (len(header) - len(row))
+        faults += [
+            f"column {header[i]}: a value of {len(c)} characters "
+            f"(at or over the {MAX_FIELD_CHARS}-character cell limit: cut short or broken)"
+            for i, c in enumerate(row[: len(header)])
+            if c is not None and len(c) >= MAX_FIELD_CHARS
+        ]
+        if faults:
+            table.faults[number] = "; ".join(faults)
         table.rows.append((number, [c if c != "" else None for c in row[: len(header)]]))
     if blanks:
         table.notes.append(f"{blanks} blank row(s) skipped")
@@ -134,26 +165,69 @@ def _preview(row: list[str | None]) -> str:
 
 def read_csv_export(path: Path, contract: Contract) -> FileTable:
     data = path.read_bytes()
-    encoding = detect_encoding(data, path.name)
-    text = data.decode(encoding)
-    if text and not text.endswith(("\n", "\r")):
+    decoded = decode_lines(data, path.name)
+    lines = decoded.lines
+    if lines and not lines[-1].endswith(("\n", "\r")):
         # Exports end every line with a line break; one that stops mid-line was cut off,
         # and its last value may be cut short without any other sign.
         raise YecaiError(
             f"{path.name}: the file does not end with a line break, so its last row "
-            f"({text.rsplit(chr(10), 1)[-1][:60]!r}) may be cut short: the file looks truncated",
+            f"(line {len(lines)}: {lines[-1][:60]!r}) may be cut short: the file looks truncated",
             "copy or export the file again, completely (if it is complete, add a final line break)",
         )
+    delimiter = sniff_delimiter(lines, known_headers(contract))
+    grid, faults = parse_csv_lines(lines, decoded.faults, delimiter, path.name)
+    grid = [[c.strip() if c is not None else None for c in row] for row in grid]
+    table = shape_table(grid, list(range(1, len(grid) + 1)), contract, path.name, faults)
+    table.encoding = decoded.encoding
+    if delimiter != ",":
+        table.notes.append(f"{path.name}: delimiter {delimiter!r}")
+    return table
+
+
+def sniff_delimiter(lines: list[str], known: set[str]) -> str:
+    """``,`` unless the header splits into more known column names on another separator."""
+    head = lines[:HEADER_SCAN_ROWS]
+
+    def hits(delimiter: str) -> int:
+        try:
+            rows = list(csv.reader(head, delimiter=delimiter))
+        except csv.Error:  # a huge or broken value: the real parse reports it
+            return 0
+        return max((sum(1 for c in row if c.strip() in known) for row in rows), default=0)
+
+    best, best_hits = ",", hits(",")
+    for candidate in OTHER_DELIMITERS:
+        found = hits(candidate)
+        if found > best_hits:
+            best, best_hits = candidate, found
+    return best
+
+
+def parse_csv_lines(
+    lines: list[str], line_faults: dict[int, str], delimiter: str, name: str
+) -> tuple[list[list[str]], dict[int, str]]:
+    """CSV records and their faults by record number (a record spans one or more lines)."""
+    grid: list[list[str]] = []
+    faults: dict[int, str] = {}
+    previous = csv.field_size_limit(CSV_FIELD_LIMIT)
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
+    last_line = 0
     try:
-        grid = [row for row in csv.reader(io.StringIO(text, newline=""), strict=True)]
+        for record in reader:
+            grid.append(record)
+            spanned = range(last_line + 1, reader.line_num + 1)
+            if found := [line_faults[n] for n in spanned if n in line_faults]:
+                faults[len(grid)] = "; ".join(found)
+            last_line = reader.line_num
     except csv.Error as exc:
         raise YecaiError(
-            f"{path.name}: not a readable CSV: {exc}", "export it again as CSV"
+            f"{name}, line {reader.line_num} (row {len(grid) + 1}): not a readable CSV: {exc}",
+            "export it again as CSV",
         ) from exc
-    grid = [[c.strip() if c is not None else None for c in row] for row in grid]
-    table = shape_table(grid, list(range(1, len(grid) + 1)), contract, path.name)
-    table.encoding = encoding
-    return table
+    finally:
+        csv.field_size_limit(previous)
+    return grid, faults
 
 
 def cell_text(value) -> str | None:
@@ -249,7 +323,18 @@ def filename_fields(path: Path, contract: Contract) -> dict[str, str]:
 def read_export(path: Path, contract: Contract) -> FileTable:
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return read_csv_export(path, contract)
-    if suffix in (".xlsx", ".xlsm"):
-        return read_xlsx_export(path, contract)
-    raise YecaiError(f"{path.name}: unsupported file type {suffix!r}", "export as .csv or .xlsx")
+        table = read_csv_export(path, contract)
+    elif suffix in (".xlsx", ".xlsm"):
+        table = read_xlsx_export(path, contract)
+    else:
+        raise YecaiError(
+            f"{path.name}: unsupported file type {suffix!r}", "export as .csv or .xlsx"
+        )
+    if not table.rows:
+        # An export of a period with nobody in it is far likelier a failed export than
+        # the truth; landing "nothing" for the period would hide that.
+        raise YecaiError(
+            f"{path.name}: the file has a header but no data rows",
+            "export the file again with its rows (or move it out if the period has none)",
+        )
+    return table

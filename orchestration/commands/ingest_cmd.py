@@ -7,13 +7,18 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
-from ingestion.batches import BatchResult
+from ingestion.batches import FAILING_STATUSES, QUARANTINED_ALL, BatchResult
 from ingestion.config import load_config
 from ingestion.revalidate import REVALIDATION_NOTE, revalidate
 from ingestion.runner import ingest, select_entities
 from yecai.settings import get_paths
 
-STATUS_STYLE = {"succeeded": "green", "no_change": "dim", "failed": "bold red"}
+STATUS_STYLE = {
+    "succeeded": "green",
+    "no_change": "dim",
+    "failed": "bold red",
+    QUARANTINED_ALL: "bold red",
+}
 
 
 def summary_table(results: list[BatchResult]) -> Table:
@@ -119,11 +124,13 @@ def register(app: typer.Typer) -> None:
 
 
 def _finish(console: Console, results: list[BatchResult]) -> None:
-    """The summary, each failure's message, and exit 1 if any batch failed."""
+    """The summary, each failure's message, and exit 1 if any batch failed or landed
+    nothing because every row was quarantined."""
     console.print(summary_table(results))
-    failed = [r for r in results if r.status == "failed"]
+    failed = [r for r in results if r.status in FAILING_STATUSES]
     for r in failed:
-        console.print(f"[bold red]failed[/] {r.source}.{r.entity}: {r.message}")
+        where = f"{r.source}.{r.entity}" + (f" ({r.source_file})" if r.source_file else "")
+        console.print(f"[bold red]{r.status}[/] {where}: {r.message}")
     for r in results:
         if r.status == "succeeded" and r.message.startswith(REVALIDATION_NOTE):
             console.print(f"[yellow]withdrawn[/] {r.source}.{r.entity}: {r.message}")

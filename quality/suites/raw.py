@@ -29,6 +29,7 @@ LINEAGE_COLUMNS = (
 )
 OWNER = "data-engineering"
 BATCH_RECORDS = "raw._meta.batches"
+RAW_FILES = "raw._meta.files"
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,25 @@ def type_sql(schema: dict[str, str], only_decimal: bool) -> str | None:
     return " union all ".join(parts) or None
 
 
+def raw_files_asset(paths: Paths) -> Asset:
+    """The raw files that do not match their manifest, one row each (checked in Python:
+    a cut-short Parquet would make every query over the entity fail unread)."""
+    from ingestion.raw_integrity import raw_zone_problems
+
+    rows = [
+        "(" + ", ".join(quote_literal(v) for v in (p.batch_id, p.file, p.problem, p.source)) + ")"
+        for p in raw_zone_problems(paths)
+    ]
+    columns = "batch_id, file, problem, source"
+    query = (
+        f"select * from (values {', '.join(rows)}) t({columns})"
+        if rows
+        else "select * from (select '' as batch_id, '' as file, '' as problem, '' as source) "
+        "where false"
+    )
+    return Asset(RAW_FILES, Layer.RAW, query, ("batch_id", "file"), source="lake")
+
+
 def assets_and_checks(paths: Paths) -> tuple[list[Asset], list[Check]]:
     manifests = read_manifests(paths)
     by_entity: dict[tuple[str, str], list[Manifest]] = {}
@@ -158,6 +178,23 @@ def assets_and_checks(paths: Paths) -> tuple[list[Asset], list[Check]]:
         by_entity.setdefault((m.source, m.entity), []).append(m)
     assets: list[Asset] = []
     checks: list[Check] = []
+    if manifests:
+        # First: a file that cannot be read aborts the lake connection's transaction for
+        # the assets checked after it.
+        assets.append(raw_files_asset(paths))
+        checks.append(
+            Check(
+                RAW_FILES,
+                "files_match_manifest",
+                "sql",
+                Dimension.VALIDITY,
+                "ingestion",
+                OWNER,
+                Severity.BLOCKING,
+                "every raw file has the size, Parquet framing and sha256 its manifest records",
+                args={"sql": "select * from {batch}"},
+            )
+        )
     for (source, entity), group in sorted(by_entity.items()):
         name = f"raw.{source}.{entity}"
         query = (

@@ -6,6 +6,7 @@ from typing import Any
 
 import dagster as dg
 
+from ingestion.batches import FAILING_STATUSES, QUARANTINED_ALL
 from orchestration.defs.shared.policies import SOURCE_RETRY
 from orchestration.defs.shared.resources import YecaiHome
 from yecai.errors import YecaiError
@@ -32,6 +33,7 @@ def summarize_batches(results: list[Any]) -> dict[str, Any]:
         "statuses": [],
         "watermark": None,
         "failed": [],
+        "needs_fix": [],
     }
     for result in results:
         summary["rows_read"] += int(result.rows_read or 0)
@@ -41,8 +43,12 @@ def summarize_batches(results: list[Any]) -> dict[str, Any]:
         summary["statuses"].append(str(result.status))
         if result.watermark is not None:
             summary["watermark"] = str(result.watermark)
-        if result.status == "failed":
-            summary["failed"].append(f"{result.batch_id}: {result.message}")
+        if result.status in FAILING_STATUSES:
+            shown = "" if result.status == "failed" else f"{result.status}: "
+            summary["failed"].append(f"{result.batch_id}: {shown}{result.message}")
+        if result.status == QUARANTINED_ALL:
+            # Reading the same file again quarantines it again: a person must fix it.
+            summary["needs_fix"].append(str(result.source_file or result.batch_id))
     return summary
 
 
@@ -164,6 +170,11 @@ def build_source_assets(source: str, entities: list[str]) -> dg.AssetsDefinition
             summary = summarize_batches(found[entity])
             if summary["failed"]:
                 failed.append(f"{source}.{entity} failed: " + "; ".join(summary["failed"]))
+                if summary["needs_fix"]:
+                    fixes.append(
+                        "every row of " + ", ".join(summary["needs_fix"]) + " was quarantined: "
+                        "fix the file (or the contract) and drop it again"
+                    )
                 continue
             yield dg.MaterializeResult(
                 asset_key=raw_asset_key(source, entity), metadata=batch_metadata(summary)

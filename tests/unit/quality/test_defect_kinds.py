@@ -30,6 +30,7 @@ pytestmark = pytest.mark.unit
         ("invalid_value", None),
         ("missing_required", None),
         ("schema_drift", None),
+        ("read_fault", None),
     ],
 )
 def test_quarantine_reason_codes_map_to_kinds(code, kind):
@@ -40,7 +41,14 @@ def test_every_ingestion_reason_code_is_known_here():
     """A code ingestion adds must be classified (or knowingly not) by the taxonomy."""
     from ingestion.validation import REASON_CODES
 
-    known = {"duplicate_row", "missing_key", "invalid_value", "missing_required", "schema_drift"}
+    known = {
+        "duplicate_row",
+        "missing_key",
+        "invalid_value",
+        "missing_required",
+        "schema_drift",
+        "read_fault",
+    }
     assert set(REASON_CODES) == known
 
 
