@@ -86,9 +86,11 @@ def _party_reference(col: str, keys: tuple[str, ...], catalog: Catalog) -> tuple
         return None  # master data not built yet: nothing to refer to
     cols = ", ".join(quote_ident(c) for c in (*keys, col))
     c = quote_ident(col)
+    # No alias on {batch}: GX already renders it as ``(...) AS subselect``, so ``{batch} b``
+    # was a syntax error and the rule never gave a verdict.
     sql = (
-        f"select {cols} from {{batch}} b where {c} is not null and not exists "
-        f"(select 1 from master.parties p where p.unified_code = b.{c})"
+        f"select {cols} from {{batch}} where {c} is not null and {c} not in "
+        "(select unified_code from master.parties where unified_code is not null)"
     )
     return "sql", {"sql": sql}
 
