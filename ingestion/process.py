@@ -55,6 +55,7 @@ class Outcome:
     drift: list[dict] = field(default_factory=list)
     # Rows landed with a missing reference: reason → their _source_pk values.
     warnings: dict[str, list[str]] = field(default_factory=dict)
+    warning_codes: dict[str, str] = field(default_factory=dict)  # reason -> code
 
 
 # A connector that streams from its source also defines this view: the rows of ``extract``
@@ -182,6 +183,8 @@ def process_batch(
 
     landed_rows = landed_main + side_landed
     out.warnings = _warnings(con, contract, main_file if landed_main else None, side)
+    # every warning is a warn_if_null blank: its code, for stages that classify warnings
+    out.warning_codes = {reason: "missing_reference" for reason in out.warnings}
     out.rows_unchanged = rows_in - landed_rows - quarantined
     out.watermark = _watermark(
         con,
@@ -246,6 +249,7 @@ def process_batch(
         ] + [f"cast({ident(c)} as varchar) as {ident(c)}" for c in drift.added]
         con.execute(
             f"copy (select {', '.join(q_cols)}, array_to_string(_reasons, '; ') as _reason, "
+            "array_to_string(_reason_codes, '; ') as _reason_code, "
             f"_raw_pk as _source_pk, '{sql_str(batch_id)}' as _batch_id, _row_number, "
             f"_raw_hash as _row_hash from to_quarantine order by _row_number) "
             f"to '{sql_str(str(q_file))}' (format parquet, compression zstd)"
@@ -350,19 +354,22 @@ def _full_path(
                 min(_row_number) over (partition by _raw_hash) as _first
             from broken_hashed
         )
-        select * exclude (_reasons, _rank, _first),
+        select * exclude (_reasons, _reason_codes, _rank, _first),
             case when _rank > 1
                  then ['duplicate primary key within the batch (row ' || _first || ' kept)']
                  else _reasons end as _reasons,
+            case when _rank > 1 then ['duplicate_row'] else _reason_codes end as _reason_codes,
             -- only the copies that go to quarantine need the hash of their raw text
             case when _rank > 1 then {raw_hash} end as _raw_hash
         from clean
         union all by name
-        select * exclude (_reasons, _rank, _first),
+        select * exclude (_reasons, _reason_codes, _rank, _first),
             case when _rank > 1
                  then list_append(_reasons, 'duplicate row within the batch (same as row '
                                   || _first || ')')
-                 else _reasons end as _reasons
+                 else _reasons end as _reasons,
+            case when _rank > 1 then list_append(_reason_codes, 'duplicate_row')
+                 else _reason_codes end as _reason_codes
         from broken
         """
     )

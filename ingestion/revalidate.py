@@ -239,6 +239,7 @@ def _write_withdrawal(con, stage, contract: Contract, batch_id: str, now: dateti
         f"""
         copy (
             select {business}, array_to_string(_reasons, '; ') as _reason,
+                   array_to_string(_reason_codes, '; ') as _reason_code,
                    _landed_pk as _source_pk, '{sql_str(batch_id)}' as _batch_id,
                    _row_number, {row_hash_sql(raw_cols)} as _row_hash
             from failing order by _row_number

@@ -429,6 +429,7 @@ def _run_batch(
                 "quarantine_reasons": outcome.reasons,
                 "schema_drift": outcome.drift,
                 "warnings": outcome.warnings,
+                "warning_codes": outcome.warning_codes,
                 "added_columns": outcome.added_columns,
                 "notes": [*notes, *outcome.notes],
                 "full_refresh": full_refresh,

@@ -12,6 +12,16 @@ from ingestion.duck import ident, sql_str
 
 # How a value is shown inside a quarantine reason: enough to recognise it, never a novel.
 _REASON_VALUE_CHARS = 60
+# The code written beside each quarantine reason (``_reason_code``): what later stages classify
+# by, so the reason's wording can change freely.
+REASON_CODES = (
+    "invalid_value",  # a value that does not cast to its contract type
+    "missing_key",  # a blank primary-key column
+    "missing_required",  # a blank required (not nullable) column
+    "schema_drift",  # a contract column missing from the source
+    "duplicate_row",  # a repeated key, or a repeated whole row, within the batch
+    "read_fault",  # a row the reader could not read as it stands (e.g. a broken line)
+)
 
 
 @dataclass(frozen=True)
@@ -183,11 +193,13 @@ def typed_select_sql(
     """SELECT that casts every contract column and collects each row's reasons to quarantine.
 
     Output columns: contract columns (typed), added columns (as the source gave them),
-    ``_raw_<i>`` varchar copies for quarantine, ``_row_number``, ``_src_deleted``, ``_reasons``.
+    ``_raw_<i>`` varchar copies for quarantine, ``_row_number``, ``_src_deleted``, ``_reasons``
+    and ``_reason_codes`` (each reason's code, same order: ``REASON_CODES``).
     """
     selects: list[str] = []
     # A row the reader could not read as it stands (``_read_fault``) is quarantined with why.
     reasons: list[str] = ["_read_fault"] if read_faults else []
+    codes: list[str] = ["read_fault"] if read_faults else []  # each reason's code, by position
     for i, col in enumerate(contract.columns):
         src = mapping.get(col.name)
         if src is None:
@@ -200,6 +212,7 @@ def typed_select_sql(
         selects.append(f"cast({src_sql} as varchar) as {ident(f'_raw_{i}')}")
         if col.type != "varchar":
             shown = f"left(cast({src_sql} as varchar), {_REASON_VALUE_CHARS})"
+            codes.append("invalid_value")
             reasons.append(
                 f"case when nullif(trim(cast({src_sql} as varchar)), '') is not null "
                 f"and {typed} is null then "
@@ -207,30 +220,39 @@ def typed_select_sql(
                 f"{col.type}' end"
             )
         if col.name in contract.primary_key:
+            codes.append("missing_key")
             reasons.append(
                 f"case when nullif(trim(cast({src_sql} as varchar)), '') is null then "
                 f"'missing primary key {sql_str(col.name)}' end"
             )
         elif not col.nullable:
+            codes.append("missing_required")
             reasons.append(
                 f"case when nullif(trim(cast({src_sql} as varchar)), '') is null then "
                 f"'column {sql_str(col.name)}: empty in a required column' end"
             )
     missing = [c.name for c in contract.columns if c.name not in mapping]
     if missing:
+        codes.append("schema_drift")
         reasons.append(
             f"'schema drift: contract column(s) {sql_str(', '.join(missing))} missing from the source'"
         )
     for extra in added:
         selects.append(ident(extra))
-    reasons_sql = (
-        "list_filter([" + ", ".join(reasons) + "], r -> r is not null)"
-        if reasons
-        else "cast([] as varchar[])"
-    )
+    if not reasons:
+        return (
+            "select " + ", ".join(selects) + ", _row_number, _src_deleted, "
+            f"cast([] as varchar[]) as _reasons, cast([] as varchar[]) as _reason_codes "
+            f"from {source_table}"
+        )
+    # Every reason evaluated once (_all: one slot per rule); the codes kept are those whose
+    # reason applies, so reason i and code i always describe the same problem.
+    code_list = ", ".join(f"'{c}'" for c in codes)
     return (
+        "select * exclude (_all), list_filter(_all, r -> r is not null) as _reasons, "
+        f"list_filter([{code_list}], (c, i) -> _all[i] is not null) as _reason_codes from ("
         "select " + ", ".join(selects) + ", _row_number, _src_deleted, "
-        f"{reasons_sql} as _reasons from {source_table}"
+        f"cast([{', '.join(reasons)}] as varchar[]) as _all from {source_table})"
     )
 
 

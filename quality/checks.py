@@ -80,6 +80,9 @@ class Check:
     column: str | None = None
     # kind-specific arguments: value_set, regex, min_value, max_value, columns, sql
     args: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    # The rule a ``sql`` check states ("balanced", "nets_to_zero", …), so quality/rule_overlap.py
+    # can tell it from a dbt test of the same rule; other kinds are their own rule.
+    rule: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

@@ -82,6 +82,13 @@ _RECONCILIATION_KINDS = {
     "intercompany_period_differs": "intercompany_mismatch",
     "intercompany_counterpart_missing": "intercompany_mismatch",
 }
+# Codes ingestion writes beside each quarantine reason (``_reason_code``, see
+# ingestion/validation.py REASON_CODES) and beside each manifest warning (``warning_codes``)
+# that are a defect kind. Other codes (a value of the wrong type, a blank required column,
+# schema drift, a row the reader could not read) are no kind of this taxonomy: drift is
+# counted from the manifest.
+_QUARANTINE_CODE_KINDS = {"duplicate_row": "duplicate_row", "missing_key": "missing_key"}
+_WARNING_CODE_KINDS = {"missing_reference": "missing_key"}
 # Canonical check names (prefix before "__column") that find a defect kind.
 _CHECK_KINDS = {
     "national_id_check_digit": "invalid_national_id",
@@ -108,20 +115,15 @@ class KindCount:
 
 
 # --- pure decisions ------------------------------------------------------------------
-def kind_of_quarantine_reason(reason: str) -> str | None:
-    """The defect kind of one quarantine reason, or None when it is no kind of the taxonomy."""
-    text = reason.lower()
-    # a repeated key, or (for a row with no key to compare) a repeated whole row
-    if text.startswith(("duplicate primary key", "duplicate row")):
-        return "duplicate_row"
-    if text.startswith("missing primary key") or text.startswith("missing reference"):
-        return "missing_key"
-    return None
+def kind_of_quarantine_code(code: str) -> str | None:
+    """The defect kind of one quarantine reason code, or None when it is no kind of the
+    taxonomy. Classified by the code ingestion wrote, never by the reason's wording."""
+    return _QUARANTINE_CODE_KINDS.get(code.strip())
 
 
-def kind_of_warning(reason: str) -> str | None:
-    """Manifest warnings keep a row but name a problem ("missing reference: x is empty")."""
-    return "missing_key" if reason.lower().startswith("missing reference") else None
+def kind_of_warning_code(code: str | None) -> str | None:
+    """Manifest warnings keep a row but name a problem; their code says which."""
+    return _WARNING_CODE_KINDS.get(code or "")
 
 
 def kind_of_check(check: str) -> str | None:
@@ -129,21 +131,25 @@ def kind_of_check(check: str) -> str | None:
 
 
 def kind_of_reconciliation(
-    exception_type: str, reason: str, document_key: str, incomplete_documents: set[str]
+    exception_type: str,
+    document_key: str,
+    incomplete_documents: set[str],
+    voucher_unbalanced: bool = False,
 ) -> str:
     """The defect kind of one reconciliation exception, or FOLLOW_ON.
 
     Follow-ons are real differences whose cause is another finding, so counting them again
-    would double count one defect: an amount that differs only because the voucher itself is
-    unbalanced; a document built from source rows that were quarantined (payroll per cost
-    centre and period); control-account and unmapped-account differences, which are totals
-    of document-level findings and of unmapped codes / missing accounts.
+    would double count one defect: an amount that differs only because the document's voucher
+    is itself unbalanced (``voucher_unbalanced``: an ``unbalanced_voucher`` exception on the same
+    document); a document built from source rows that were quarantined
+    (payroll per cost centre and period); control-account and unmapped-account differences,
+    which are totals of document-level findings and of unmapped codes / missing accounts.
     """
     if exception_type in _FOLLOW_ON_TYPES:
         return FOLLOW_ON
     # a type this taxonomy does not know yet shows under its own name rather than vanish
     kind = _RECONCILIATION_KINDS.get(exception_type, exception_type)
-    if kind == "wrong_amount" and "voucher unbalanced" in (reason or ""):
+    if kind == "wrong_amount" and voucher_unbalanced:
         return FOLLOW_ON
     if kind in ("wrong_amount", "booked_without_document") and document_key in (
         incomplete_documents
@@ -307,8 +313,9 @@ def manifest_findings(manifests: list[dict]) -> list[Finding]:
                     drift.get("detail", ""),
                 )
             )
+        codes = m.get("warning_codes") or {}
         for reason, keys in (m.get("warnings") or {}).items():
-            kind = kind_of_warning(reason)
+            kind = kind_of_warning_code(codes.get(reason))
             for key in keys if kind else []:
                 out.append(Finding(kind, system, entity, str(key), "batch manifest", reason))
     return out
@@ -332,7 +339,8 @@ def _quarantine_rows(paths: Paths) -> list[tuple]:
         return con.execute(
             "select split_part(filename, '/', -4), split_part(filename, '/', -3), "
             f"coalesce({col('_source_pk')}, ''), coalesce({col('_batch_id')}, ''), "
-            f"coalesce({col('_reason')}, ''), {col('cost_center')}, {col('period')}, "
+            f"coalesce({col('_reason')}, ''), coalesce({col('_reason_code')}, ''), "
+            f"{col('cost_center')}, {col('period')}, "
             f"{col('_row_number')} from rel"
         ).fetchall()
     finally:
@@ -344,18 +352,17 @@ def quarantine_findings(rows: list[tuple]) -> tuple[list[Finding], set[str]]:
     incomplete (``cost_center|period``: payroll is booked per cost centre and period)."""
     out: list[Finding] = []
     incomplete: set[str] = set()
-    for system, entity, pk, batch, reasons, cost_center, period, row in rows:
-        kinds = [kind_of_quarantine_reason(r) for r in reasons.split("; ")]
-        for reason, kind in zip(reasons.split("; "), kinds, strict=True):
+    for system, entity, pk, batch, reasons, codes, cost_center, period, row in rows:
+        kinds = [kind_of_quarantine_code(c) for c in codes.split(";") if c.strip()]
+        for kind in dict.fromkeys(k for k in kinds if k):
             # a copy of a row: whatever else is wrong with it is wrong with the row it copies,
             # found there; the copy itself is the duplicate
-            if kind and "duplicate_row" in kinds and kind != "duplicate_row":
+            if "duplicate_row" in kinds and kind != "duplicate_row":
                 continue
-            if kind:
-                # a quarantined row is its own finding: the same key repeated in two exports
-                # (or twice in one) is two defects, so batch and row number are in the key
-                key = f"{pk}@{batch}#{row or ''}"
-                out.append(Finding(kind, system, entity, key, "quarantine", reason))
+            # a quarantined row is its own finding: the same key repeated in two exports
+            # (or twice in one) is two defects, so batch and row number are in the key
+            key = f"{pk}@{batch}#{row or ''}"
+            out.append(Finding(kind, system, entity, key, "quarantine", reasons))
         if cost_center and period:
             incomplete.add(f"{cost_center}|{period}")
     return out, incomplete
@@ -435,6 +442,9 @@ def warehouse_findings(db: Path, incomplete: set[str]) -> tuple[list[Finding], l
                 "document_key",
             ],
         )
+        # vouchers held out unbalanced (voucher-level exceptions), and their documents
+        held = [r for r in reconciliation if r[1] == "unbalanced_voucher"]
+        unbalanced = {str(r[6]) for r in held if r[6]} | {f"doc:{r[8]}" for r in held if r[8]}
         for i, (
             exc_id,
             etype,
@@ -447,7 +457,10 @@ def warehouse_findings(db: Path, incomplete: set[str]) -> tuple[list[Finding], l
             doc_key,
         ) in enumerate(reconciliation):
             doc_id = doc_id or doc_key
-            kind = kind_of_reconciliation(str(etype), reason or "", doc_id or "", incomplete)
+            own_voucher_unbalanced = str(voucher_id) in unbalanced or f"doc:{doc_key}" in unbalanced
+            kind = kind_of_reconciliation(
+                str(etype), doc_id or "", incomplete, own_voucher_unbalanced
+            )
             voucher_level = kind in ("unbalanced_voucher", "booked_without_document")
             key = (voucher_id if voucher_level else doc_id) or doc_id or voucher_id or ""
             entity = doc_type or level or ""

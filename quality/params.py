@@ -1,22 +1,16 @@
-"""Parameters of the quality suites that belong to other stages' decisions.
+"""Parameters of the quality suites: tolerance, staleness, sample size, in one place.
 
-Kept in one place so the finance engineer's choices (statement line codes, sign
-convention) are changed here, not inside SQL.
+(The balance-sheet total line codes were here for the GX 资产 = 负债 + 权益 check; that rule is
+dbt's ``lines_equal`` test now, see docs/decisions/one-rule-one-place.md.)
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
 class QualityParams:
-    # Balance-sheet line codes for 资产总计 and 负债和所有者权益总计 in finance.balance_sheet,
-    # as the finance marts define them (dbt_project/seeds/cas_statement_lines.csv). Override
-    # with YECAI_BS_TOTAL_ASSETS_LINE / YECAI_BS_TOTAL_LIAB_EQUITY_LINE.
-    total_assets_line: str = "BS17"
-    total_liabilities_equity_line: str = "BS45"
     # Largest difference still treated as equal (decimal(18,2): one cent is a real error).
     tolerance: str = "0.00"
     # A source with no successful batch for this many days is stale (timeliness, warning).
@@ -26,11 +20,4 @@ class QualityParams:
 
 
 def default_params() -> QualityParams:
-    """Defaults, with balance-sheet line codes overridable from the environment."""
-    base = QualityParams()
-    return QualityParams(
-        total_assets_line=os.environ.get("YECAI_BS_TOTAL_ASSETS_LINE", base.total_assets_line),
-        total_liabilities_equity_line=os.environ.get(
-            "YECAI_BS_TOTAL_LIAB_EQUITY_LINE", base.total_liabilities_equity_line
-        ),
-    )
+    return QualityParams()

@@ -7,6 +7,7 @@ Public entry points (called by the CLI, publish and Dagster asset checks):
 - ``run_checks_for_tables(paths, tables, db_path=None, run_id=None)`` — the checks of many
   assets in one GX session per layer (what a Dagster check step over a layer calls).
 - ``planned_checks(paths, db_path=None)`` — every (asset, check) the suites declare (no GX run).
+- ``run_checks(paths, layer, assets, checks, db_path=None)`` — given checks on given assets.
 
 Both return ``list[CheckResult]`` and append them to the history. A check whose table
 does not exist is a failed result saying so; it never raises.
@@ -139,6 +140,19 @@ def run_all(
 
     build_data_docs(paths)
     return out
+
+
+def run_checks(
+    paths: Paths,
+    layer: Layer,
+    assets: list[Asset],
+    checks: list[Check],
+    db_path: Path | None = None,
+    run_id: str | None = None,
+) -> list[CheckResult]:
+    """Run ``checks`` on ``assets`` as the suites' checks run (one GX session, history kept)."""
+    db = Path(db_path) if db_path else paths.build_db
+    return _run(paths, layer, assets, checks, read_catalog(db), db, run_id, None, False)
 
 
 def _usable_keys(asset: Asset, catalog: Catalog) -> list[str]:

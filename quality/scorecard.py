@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from quality import charts, defect_kinds, defect_log_comparison
+from quality import charts, coverage, defect_kinds, defect_log_comparison
 from quality.checks import Dimension
 from quality.gx_context import data_docs_dir
 from quality.results import CheckResult, read_history, to_json
@@ -189,6 +189,7 @@ def render(
     generated_at: datetime,
     findings: list[defect_kinds.Finding] | None = None,
     log_comparison: list[defect_log_comparison.KindComparison] | None = None,
+    not_checked: list[coverage.NotChecked] | None = None,
 ) -> str:
     latest = latest_results(history)
     findings = findings or []
@@ -230,6 +231,7 @@ def render(
         not_classifiable=defect_kinds.NOT_CLASSIFIABLE,
         kind_totals=totals,
         log_comparison=log_comparison or [],
+        not_checked=not_checked or [],
         kind_counts=[
             c for c in defect_kinds.count_by_kind(findings) if c.kind != defect_kinds.FOLLOW_ON
         ],
@@ -262,6 +264,7 @@ def write_scorecard(paths: Paths, db_path: Path | None = None) -> Path:
         findings,
         # the demo's defect log, only to explain what the data cannot show (demo only)
         defect_log_comparison.comparison(paths, db, defect_kinds.totals_by_kind(findings)),
+        coverage.not_checked_in(paths, db),
     )
     out = paths.reports / "scorecard.html"
     tmp = out.with_suffix(".html.tmp")

@@ -5,6 +5,8 @@ every table in schema ``canonical`` gets the rules whose pattern matches one of 
 columns. Adding a rule is adding one ``ColumnRule`` to ``COLUMN_RULES``; a rule for
 one specific table goes in ``table_checks``. Source data carries defects by design,
 so validity findings warn (they are routed to exception tables) rather than block.
+Column types are not checked here: every canonical model has an enforced dbt contract that
+types each column (docs/decisions/one-rule-one-place.md).
 """
 
 from __future__ import annotations
@@ -79,23 +81,16 @@ def _date_range(col: str, keys: tuple[str, ...], _: Catalog) -> tuple[str, dict]
     return "sql", {"sql": sql}
 
 
-def _money_type(col: str, keys: tuple[str, ...], catalog: Catalog) -> tuple[str, dict]:
-    c = quote_ident(col)
-    sql = (
-        f"select '{col}' as column_name, typeof({c}) as actual_type from "
-        f"(select {c} from {{batch}} limit 1) where typeof({c}) <> 'DECIMAL(18,2)'"
-    )
-    return "sql", {"sql": sql}
-
-
 def _party_reference(col: str, keys: tuple[str, ...], catalog: Catalog) -> tuple[str, dict] | None:
     if not catalog.has_column("master.parties", "unified_code"):
         return None  # master data not built yet: nothing to refer to
     cols = ", ".join(quote_ident(c) for c in (*keys, col))
     c = quote_ident(col)
+    # No alias on {batch}: GX already renders it as ``(...) AS subselect``, so ``{batch} b``
+    # was a syntax error and the rule never gave a verdict.
     sql = (
-        f"select {cols} from {{batch}} b where {c} is not null and not exists "
-        f"(select 1 from master.parties p where p.unified_code = b.{c})"
+        f"select {cols} from {{batch}} where {c} is not null and {c} not in "
+        "(select unified_code from master.parties where unified_code is not null)"
     )
     return "sql", {"sql": sql}
 
@@ -141,14 +136,6 @@ COLUMN_RULES: tuple[ColumnRule, ...] = (
         Severity.WARNING,
         "date between 1990-01-01 and about a year from today",
         _date_range,
-    ),
-    ColumnRule(
-        "money_is_decimal_18_2",
-        r"(^|_)amount(_[a-z]+)?$",
-        Dimension.VALIDITY,
-        Severity.WARNING,
-        "money is decimal(18,2), never float",
-        _money_type,
     ),
     ColumnRule(
         "party_in_master",

@@ -1,17 +1,27 @@
 """Quality suites as asset checks: per table, one blocking gate and one warning report.
 
+A table (or a severity) with no GX rules reports no result: Dagster shows the check as
+skipped, never as a pass ("not checked"; the scorecard lists such tables).
+
 The checks of many tables run in one step (one ``multi_asset_check`` per group from
 ``tables.candidate_tables``): one GX session and one warehouse connection per layer instead of
 one per table, which was most of Dagster's overhead. The UI still shows both checks on every
 table, and a failed blocking check still keeps everything downstream from running.
 """
 
+import logging
 from collections.abc import Mapping
 
 import dagster as dg
 
 from orchestration.defs.quality import wiring
-from orchestration.defs.quality.verdict import BLOCKING, WARNING, Verdict, verdicts_for
+from orchestration.defs.quality.verdict import (
+    BLOCKING,
+    WARNING,
+    Verdict,
+    reportable,
+    verdicts_for,
+)
 from orchestration.defs.shared.policies import WAREHOUSE_POOL
 from orchestration.defs.shared.resources import WarehouseWriter, YecaiHome
 
@@ -21,6 +31,21 @@ CHECK_SEVERITY = {
     BLOCKING_CHECK: (BLOCKING, dg.AssetCheckSeverity.ERROR),
     WARNING_CHECK: (WARNING, dg.AssetCheckSeverity.WARN),
 }
+
+
+class _NoRulesIsNotAMissingGate(logging.Filter):
+    """Drops Dagster's warning that a blocking check emitted no result, for our own gates.
+
+    Here no result means the table has no blocking rules (shown skipped, by design); the
+    warning, once per such table, buried the run's real output.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not ("emitted no result" in message and f":{BLOCKING_CHECK}'" in message)
+
+
+logging.getLogger("dagster._core.execution.plan.active").addFilter(_NoRulesIsNotAMissingGate())
 
 
 def _metadata(table: str, verdict: Verdict) -> dict[str, object]:
@@ -33,8 +58,6 @@ def _metadata(table: str, verdict: Verdict) -> dict[str, object]:
         meta["results"] = dg.MetadataValue.json(verdict.details)
     if verdict.failing_keys:
         meta["failing_keys_sample"] = dg.MetadataValue.json(verdict.failing_keys)
-    if verdict.total == 0:
-        meta["note"] = "no checks declared for this table"
     return meta
 
 
@@ -91,11 +114,14 @@ def build_group_checks(group: str, tables: Mapping[str, dg.AssetKey]) -> dg.Asse
         # The runner appends to the results history in the warehouse: it is a writer too.
         with warehouse_writer.hold(paths):
             found = wiring.run_tables_checks(paths, chosen, run_id=context.run.run_id)
+        not_checked = []
         for table in chosen:
             key = tables[table]
-            verdicts = verdicts_for(found.get(table, []))
+            verdicts = reportable(verdicts_for(found.get(table, [])))
+            if not verdicts:
+                not_checked.append(table)
             for check_name, (severity, dagster_severity) in CHECK_SEVERITY.items():
-                if dg.AssetCheckKey(key, check_name) not in selected:
+                if dg.AssetCheckKey(key, check_name) not in selected or severity not in verdicts:
                     continue
                 yield dg.AssetCheckResult(
                     asset_key=key,
@@ -104,6 +130,10 @@ def build_group_checks(group: str, tables: Mapping[str, dg.AssetKey]) -> dg.Asse
                     severity=dagster_severity,
                     metadata=_metadata(table, verdicts[severity]),
                 )
+        if not_checked:
+            context.log.info(
+                f"not checked (no GX rules, shown as skipped): {', '.join(not_checked)}"
+            )
 
     return _group_checks
 

@@ -20,6 +20,11 @@ class Verdict:
     details: dict[str, str] = field(default_factory=dict)
     failing_keys: dict[str, list[str]] = field(default_factory=dict)
 
+    @property
+    def checked(self) -> bool:
+        """Whether any rule of this severity ran: a verdict over no rules is no verdict."""
+        return self.total > 0
+
 
 def _describe(result: Any) -> str:
     status = "passed" if result.success else "FAILED"
@@ -31,6 +36,16 @@ def _describe(result: Any) -> str:
     if getattr(result, "observed_value", None) is not None:
         parts.append(f"observed {result.observed_value}")
     return ", ".join(parts)
+
+
+def reportable(verdicts: dict[str, Verdict]) -> dict[str, Verdict]:
+    """The verdicts to report as Dagster check results: only severities with rules.
+
+    A severity without rules on a table yields no result, so Dagster shows that check as not
+    executed (skipped) rather than a green pass over nothing; the scorecard lists the table
+    under "Not checked" (quality/coverage.py).
+    """
+    return {severity: v for severity, v in verdicts.items() if v.checked}
 
 
 def verdicts_for(results: list[Any]) -> dict[str, Verdict]:

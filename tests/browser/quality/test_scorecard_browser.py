@@ -1,6 +1,6 @@
 """The governance scorecard opens offline in headless Chromium and shows its content.
 
-Runs the real suites on a warehouse with a known unbalanced voucher and an invalid
+Runs the real suites on a warehouse with a known negative debit and an invalid
 USCC, writes the scorecard (including its exceptions-by-kind section), opens it from disk with the
 network blocked, and takes a screenshot into the test's temporary folder (the README's picture
 comes from the real demo, never from this fixture).
@@ -37,7 +37,7 @@ def test_scorecard_renders_offline_with_failing_checks(tmp_path, monkeypatch):
     qf.execute(
         paths.build_db,
         """
-        insert into finance.gl_lines values ('V7','E2','2024-02','1002',40.00,0,'erp2','DOC7','b2',false);
+        insert into finance.gl_lines values ('V7','E2','2024-02','1002',-40.00,0,'erp2','DOC7','b2',false);
         insert into master.parties values ('P0003','91350100M000100Y44','丙公司');
         create table governance.late_and_retroactive_changes as
         select 'crm' as source_system, 'opportunities' as entity, 'OPP-7' as record_key,
@@ -67,7 +67,7 @@ def test_scorecard_renders_offline_with_failing_checks(tmp_path, monkeypatch):
             failing = page.locator("#failing")
             assert failing.is_visible()
             text = failing.inner_text()
-            assert "voucher_balanced" in text and '"voucher_id": "V7"' in text
+            assert "debit_not_negative" in text and '"voucher_id": "V7"' in text
             assert "uscc_check_digit" in text and "P0003" in text
             dims = page.locator("#by-dimension").inner_text()
             for dim in ("accuracy", "validity", "completeness", "uniqueness", "timeliness"):

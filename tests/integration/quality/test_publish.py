@@ -64,25 +64,25 @@ def test_write_audit_publish_end_to_end(tmp_path, monkeypatch):
     assert hist[0][0] == len(first.results)
     before = _snapshots(paths)
 
-    # 2. an unbalanced voucher blocks: exit 1, the check is named, no new snapshot
+    # 2. a negative debit blocks: exit 1, the check is named, no new snapshot
     qf.execute(
         paths.build_db,
-        "insert into finance.gl_lines values ('V9','E1','2024-02','1001',9.99,0,'erp','DOC9','b1',false)",
+        "insert into finance.gl_lines values ('V9','E1','2024-02','1001',-9.99,0,'erp','DOC9','b1',false)",
     )
     blocked = _yecai(tmp_path, "publish")
     assert blocked.returncode == 1, blocked.stdout + blocked.stderr
-    assert "voucher_balanced" in blocked.stdout and "V9" in blocked.stdout
+    assert "debit_not_negative" in blocked.stdout and "V9" in blocked.stdout
     assert _snapshots(paths) == before
     assert _query(paths, "select count(*) from finance.gl_lines") == [(8,)]
     assert [v.version for v in list_versions(paths)] == [v1]
     assert read_publish_log(paths)[-1]["status"] == "blocked"
-    assert "finance.gl_lines/voucher_balanced" in read_publish_log(paths)[-1]["failed_checks"]
+    assert "finance.gl_lines/debit_not_negative" in read_publish_log(paths)[-1]["failed_checks"]
     # ... and the governance scorecard lists the failed check with its failing voucher
     card = _yecai(tmp_path, "report", "quality")
     assert card.returncode == 0, card.stdout + card.stderr
     html = (paths.reports / "scorecard.html").read_text(encoding="utf-8")
     failing = html.split('id="failing"')[1].split("</section>")[0]
-    assert "voucher_balanced" in failing and "V9" in failing
+    assert "debit_not_negative" in failing and "V9" in failing
     assert _snapshots(paths) == before
 
     # 3. --force without a reason is refused (exit 2, says what to do), nothing changes
@@ -128,7 +128,7 @@ def test_report_quality_writes_scorecard_and_data_docs(tmp_path):
     out = _yecai(tmp_path, "report", "quality")
     assert out.returncode == 0, out.stderr
     html = (paths.reports / "scorecard.html").read_text(encoding="utf-8")
-    assert "voucher_balanced" not in html.split('id="failing"')[1].split("</section>")[0]
+    assert "debit_not_negative" not in html.split('id="failing"')[1].split("</section>")[0]
     assert (paths.reports / "data_docs" / "index.html").exists()
 
 
@@ -144,24 +144,26 @@ def test_publish_in_a_run_reuses_that_runs_check_results(tmp_path, monkeypatch):
     monkeypatch.setenv("USER", "auditor-test")
     paths = Paths(home=tmp_path)
     qf.build_good_warehouse(paths.build_db)
-    # The check step saw an unbalanced voucher (the fixture's ledger is balanced without it).
+    # The check step saw a negative debit (the fixture's ledger has none without it).
     qf.execute(
         paths.build_db,
-        "insert into finance.gl_lines values ('V9','E1','2024-02','1001',9.99,0,'erp','DOC9','b1',false)",
+        "insert into finance.gl_lines values ('V9','E1','2024-02','1001',-9.99,0,'erp','DOC9','b1',false)",
     )
     tables = sorted({c.asset for c in planned_checks(paths)})
     checked = run_checks_for_tables(paths, tables, run_id="run-dagster")
-    assert any(r.check == "voucher_balanced" and not r.success for r in checked["finance.gl_lines"])
+    assert any(
+        r.check == "debit_not_negative" and not r.success for r in checked["finance.gl_lines"]
+    )
     files_before = _history_files(paths, "run-dagster")
     # Someone fixes the row before publish: a fresh audit would pass, the run's verdict stands.
     qf.execute(paths.build_db, "delete from finance.gl_lines where voucher_id = 'V9'")
 
     outcome = audit_and_publish(paths, run_id="run-dagster")
     assert not outcome.published
-    # The verdicts are the check step's: the voucher it saw unbalanced, and the trial balance
+    # The verdicts are the check step's: the negative debit it saw, and the trial balance
     # that no longer matched the ledger then.
     assert {f"{r.asset}/{r.check}" for r in outcome.blocking_failures} == {
-        "finance.gl_lines/voucher_balanced",
+        "finance.gl_lines/debit_not_negative",
         "finance.trial_balance/movement_matches_gl",
     }
     assert not paths.published_catalog.exists()

@@ -110,6 +110,31 @@ def test_contract_breaks_go_to_quarantine_with_their_reason(shop):
     assert str(landed["SO1"]) == "100.50"  # Decimal, exact
 
 
+def test_each_quarantine_reason_has_its_code_beside_it(shop):
+    """Later stages classify by ``_reason_code`` (one code per reason, same order)."""
+    paths, _ = shop
+    ingest(paths)
+    glob = paths.quarantine / "shop" / "orders" / "batch=*" / "*.parquet"
+    codes = dict(
+        duckdb.sql(
+            f"select _row_number, _reason_code from read_parquet('{glob}', "
+            "hive_partitioning = false)"
+        ).fetchall()
+    )
+    assert codes == {
+        4: "invalid_value",
+        5: "missing_key",
+        6: "missing_required",
+        7: "invalid_value",
+        8: "duplicate_row",
+    }
+    [batch] = committed_batches(paths, "shop", "orders")
+    manifest = json.loads((batch / "manifest.json").read_text())
+    assert manifest["warning_codes"] == {
+        "missing reference: customer_no is empty": "missing_reference"
+    }
+
+
 def test_missing_reference_lands_and_is_reported_with_its_key(shop):
     paths, _ = shop
     ingest(paths)

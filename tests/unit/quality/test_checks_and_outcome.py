@@ -117,14 +117,6 @@ def test_marts_checks_are_unique_and_all_tagged():
     assert {str(c.dimension) for c in checks} == {d.value for d in Dimension}
 
 
-def test_balance_sheet_line_codes_are_a_parameter():
-    checks = marts.checks(
-        QualityParams(total_assets_line="ZC99", total_liabilities_equity_line="FZ99")
-    )
-    sql = next(c for c in checks if c.name == "assets_equal_liabilities_plus_equity").args["sql"]
-    assert "'ZC99'" in sql and "'FZ99'" in sql
-
-
 def test_canonical_rules_attach_by_column_name():
     catalog = Catalog(
         tables={

@@ -12,9 +12,9 @@ from quality.defect_kinds import (
     count_by_kind,
     dedupe,
     kind_of_check,
-    kind_of_quarantine_reason,
+    kind_of_quarantine_code,
     kind_of_reconciliation,
-    kind_of_warning,
+    kind_of_warning_code,
     strip_system,
     totals_by_kind,
 )
@@ -23,21 +23,40 @@ pytestmark = pytest.mark.unit
 
 
 @pytest.mark.parametrize(
-    ("reason", "kind"),
+    ("code", "kind"),
     [
-        ("duplicate primary key within the batch (row 3 kept)", "duplicate_row"),
-        ("missing primary key employee_id", "missing_key"),
-        ("Missing reference: customer_no is empty", "missing_key"),
-        ("column amount: value '12abc' is not a valid decimal(18,2)", None),
+        ("duplicate_row", "duplicate_row"),
+        ("missing_key", "missing_key"),
+        ("invalid_value", None),
+        ("missing_required", None),
+        ("schema_drift", None),
+        ("read_fault", None),
     ],
 )
-def test_quarantine_reasons_map_to_kinds(reason, kind):
-    assert kind_of_quarantine_reason(reason) == kind
+def test_quarantine_reason_codes_map_to_kinds(code, kind):
+    assert kind_of_quarantine_code(code) == kind
 
 
-def test_only_missing_reference_warnings_are_missing_keys():
-    assert kind_of_warning("missing reference: account_no is empty") == "missing_key"
-    assert kind_of_warning("totals row dropped") is None
+def test_every_ingestion_reason_code_is_known_here():
+    """A code ingestion adds must be classified (or knowingly not) by the taxonomy."""
+    from ingestion.validation import REASON_CODES
+
+    known = {
+        "duplicate_row",
+        "missing_key",
+        "invalid_value",
+        "missing_required",
+        "schema_drift",
+        "read_fault",
+    }
+    assert set(REASON_CODES) == known
+
+
+def test_warnings_are_classified_by_their_code_not_their_wording():
+    assert kind_of_warning_code("missing_reference") == "missing_key"
+    # the wording alone (an old manifest without codes) is no longer read
+    assert kind_of_warning_code(None) is None
+    assert kind_of_warning_code("totals_row_dropped") is None
 
 
 def test_check_names_map_on_their_prefix():
@@ -47,19 +66,16 @@ def test_check_names_map_on_their_prefix():
 
 
 def test_reconciliation_types_and_their_follow_ons():
-    assert kind_of_reconciliation("missing_booking", "", "erp:SO1", set()) == "not_booked"
-    assert kind_of_reconciliation("account_differs", "", "erp:SO1", set()) == "wrong_account"
-    assert kind_of_reconciliation("amount_differs", "", "erp:SO1", set()) == "wrong_amount"
+    assert kind_of_reconciliation("missing_booking", "erp:SO1", set()) == "not_booked"
+    assert kind_of_reconciliation("account_differs", "erp:SO1", set()) == "wrong_account"
+    assert kind_of_reconciliation("amount_differs", "erp:SO1", set()) == "wrong_amount"
     # an amount that differs only because the voucher is unbalanced is not a second defect
-    assert (
-        kind_of_reconciliation("amount_differs", "voucher unbalanced by 3.00", "erp:SO1", set())
-        == FOLLOW_ON
-    )
+    assert kind_of_reconciliation("amount_differs", "erp:SO1", set(), True) == FOLLOW_ON
     # a document built from quarantined rows differs as a consequence of the quarantine
-    assert kind_of_reconciliation("amount_differs", "", "hr:P1", {"hr:P1"}) == FOLLOW_ON
-    assert kind_of_reconciliation("subledger_differs", "", "", set()) == FOLLOW_ON
+    assert kind_of_reconciliation("amount_differs", "hr:P1", {"hr:P1"}) == FOLLOW_ON
+    assert kind_of_reconciliation("subledger_differs", "", set()) == FOLLOW_ON
     # an unknown type keeps its own name rather than vanish
-    assert kind_of_reconciliation("something_new", "", "k", set()) == "something_new"
+    assert kind_of_reconciliation("something_new", "k", set()) == "something_new"
 
 
 def test_strip_system_returns_the_source_key():
@@ -149,13 +165,24 @@ def test_a_quarantined_copy_of_a_keyless_row_is_a_duplicate_only():
     from quality.defect_kinds import quarantine_findings
 
     rows = [
-        ("hr", "payroll", "", "b1", "missing primary key employee_id", None, None, 7),
+        (
+            "hr",
+            "payroll",
+            "",
+            "b1",
+            "missing primary key employee_id",
+            "missing_key",
+            None,
+            None,
+            7,
+        ),
         (
             "hr",
             "payroll",
             "",
             "b1",
             "missing primary key employee_id; duplicate row within the batch (same as row 7)",
+            "missing_key; duplicate_row",
             None,
             None,
             9,
