@@ -120,9 +120,13 @@ def shape_table(
     header_rows = grid[h : h + (2 if two_rows else 1)]
     # The header ends at its last named cell: a value right of it (a sheet's grid is as
     # wide as its widest row) belongs to no column, and its row is ragged.
+    # A probe without known headers (`yecai contract draft` looking for the header itself)
+    # keeps the whole width: the row it took as header may be a title above the real one.
     width = max(
         (i + 1 for r in header_rows for i, c in enumerate(r) if not is_blank([c])), default=0
     )
+    if not known_headers(contract):
+        width = max(width, *(len(r) for r in grid))
     header = flatten_header(grid[h][:width], grid[h + 1][:width] if two_rows else None)
     table = FileTable(header=header, rows=[])
     first_data = h + (2 if two_rows else 1)
