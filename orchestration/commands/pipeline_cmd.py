@@ -17,6 +17,7 @@ from rich.console import Console
 from yecai.errors import YecaiError
 from yecai.settings import REPO_ROOT, get_paths
 
+FAILURE_LINES = 8  # of a failed step's message; the rest is in Dagster's run log
 VERBOSE_HELP = "Also print Dagster's own log lines (they are always kept in the instance)."
 
 
@@ -109,9 +110,11 @@ def _finish(outcome, console: Console) -> None:
         return
     console.print(f"[bold red]run {outcome.run_id} of {outcome.job_name} failed[/]")
     for step, message in outcome.steps_failed.items():
-        console.print(
-            f"  failed step [bold]{step}[/]: {message.splitlines()[0] if message else ''}"
-        )
+        lines = (message or "").splitlines() or [""]
+        console.print(f"  failed step [bold]{step}[/]: {lines[0]}", markup=True, highlight=False)
+        # the step's own detail lines (the other failing dbt nodes, dbt's log), a few at most
+        for line in lines[1:FAILURE_LINES]:
+            console.print(f"    {line.strip()}", markup=False, highlight=False)
     for check, message in outcome.checks_failed.items():
         console.print(f"  failed check [bold]{check}[/] ({message})")
     if outcome.steps_skipped:
