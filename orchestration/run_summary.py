@@ -31,6 +31,7 @@ EXCEPTION_TABLES: dict[str, str | None] = {
 COVERAGE_TABLE = "finance.trial_balance"
 NAMES_SHOWN = 8  # failing checks listed by name; the scorecard has them all
 ENTITIES_SHOWN = 12
+DETAIL_LINES = 5  # of a failed step's message; the rest is in Dagster's run log
 DOCS_URL = "http://127.0.0.1:8580"
 UI_URL = "http://127.0.0.1:3000"
 
@@ -102,8 +103,10 @@ def held_back_reasons(
     for step, message in steps_failed.items():
         if step == "warehouse__published" and reasons:
             continue  # the audit's verdict above is that step's failure
-        first = (message or "").splitlines()[0] if message else ""
-        reasons.append(f"step {step} failed: {first}".rstrip(": "))
+        lines = (message or "").splitlines() or [""]
+        # the step's detail lines too (other failing dbt nodes, dbt's log), a few at most
+        detail = "".join(f"\n{line.strip()}" for line in lines[1:DETAIL_LINES] if line.strip())
+        reasons.append(f"step {step} failed: {lines[0]}".rstrip(": ") + detail)
     blocking = [name for name, sev in checks_failed.items() if "ERROR" in str(sev).upper()]
     if blocking and not reasons:
         reasons.append(f"{len(blocking)} blocking check(s) failed, so publish did not run")
@@ -156,7 +159,10 @@ def render(summary: RunSummary) -> list[str]:
             else "nothing is published yet"
         )
         lines.append(f"NOT published — {stay}")
-        lines += [f"  because     {reason}" for reason in summary.held_back]
+        for reason in summary.held_back:
+            first, *more = reason.splitlines() or [""]
+            lines.append(f"  because     {first}")
+            lines += [f"                {line}" for line in more]
     what = "periods" if summary.published else "built periods"
     lines.append(f"{what:<13} {period_span(summary.periods)}")
     if summary.entities:

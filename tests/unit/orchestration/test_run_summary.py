@@ -126,6 +126,7 @@ def test_dbt_failure_is_the_reason_when_publish_never_ran(paths):
     lines = run_summary.render(summary)
     assert "NOT published — nothing is published yet" in lines
     assert "  because     step dbt_models failed: dbt model finance.x failed: boom" in lines
+    assert "                more" in lines  # dbt's detail lines follow, indented
 
 
 def test_exception_deltas_come_from_the_run_before(paths):
