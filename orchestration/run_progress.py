@@ -53,7 +53,8 @@ def step_line(kind: str, step: str, seconds: float | None, message: str = "") ->
     took = f" ({seconds:.0f} s)" if seconds is not None and kind == "succeeded" else ""
     line = f"{ICONS.get(kind, kind)} {escape(step)}{took}"
     if message:
-        line += f" — {escape(message.splitlines()[0][:200])}"
+        first = message.splitlines()[0]
+        line += f" — {escape(first if len(first) <= 160 else first[:159] + '…')}"
     return line
 
 
@@ -91,7 +92,9 @@ class RunProgress:
             if not self.verbose:
                 took = time.monotonic() - began if began is not None else None
                 self.console.print(
-                    step_line(event.kind, event.step, took, event.message), highlight=False
+                    step_line(event.kind, event.step, took, event.message),
+                    highlight=False,
+                    soft_wrap=True,
                 )
             if t.current == event.step:
                 t.current = next(iter(t.started_at), "")

@@ -31,6 +31,7 @@ EXCEPTION_TABLES: dict[str, str | None] = {
 COVERAGE_TABLE = "finance.trial_balance"
 NAMES_SHOWN = 8  # failing checks listed by name; the scorecard has them all
 ENTITIES_SHOWN = 12
+REASON_CHARS = 300  # a reason's first line; the run log has the whole message
 DETAIL_LINES = 5  # of a failed step's message; the rest is in Dagster's run log
 DOCS_URL = "http://127.0.0.1:8580"
 UI_URL = "http://127.0.0.1:3000"
@@ -106,7 +107,7 @@ def held_back_reasons(
         lines = (message or "").splitlines() or [""]
         # the step's detail lines too (other failing dbt nodes, dbt's log), a few at most
         detail = "".join(f"\n{line.strip()}" for line in lines[1:DETAIL_LINES] if line.strip())
-        reasons.append(f"step {step} failed: {lines[0]}".rstrip(": ") + detail)
+        reasons.append(cut(f"step {step} failed: {lines[0]}".rstrip(": ")) + detail)
     blocking = [name for name, sev in checks_failed.items() if "ERROR" in str(sev).upper()]
     if blocking and not reasons:
         reasons.append(f"{len(blocking)} blocking check(s) failed, so publish did not run")
@@ -125,6 +126,10 @@ def with_deltas(counts: dict[tuple[str, str], int], before: dict[str, int] | Non
             continue
         out.append(ExceptionCount(table, kind, now, None if was is None else now - was))
     return out
+
+
+def cut(text: str, chars: int = REASON_CHARS) -> str:
+    return text if len(text) <= chars else text[: chars - 1] + "…"
 
 
 def period_span(periods: list[str]) -> str:
@@ -163,17 +168,21 @@ def render(summary: RunSummary) -> list[str]:
             first, *more = reason.splitlines() or [""]
             lines.append(f"  because     {first}")
             lines += [f"                {line}" for line in more]
-    what = "periods" if summary.published else "built periods"
-    lines.append(f"{what:<13} {period_span(summary.periods)}")
+    if summary.published or summary.periods:
+        what = "periods" if summary.published else "built periods"
+        lines.append(f"{what:<13} {period_span(summary.periods)}")
     if summary.entities:
         lines.append(f"{'entities':<13} {_names(summary.entities, ENTITIES_SHOWN)}")
     blocking_failed = summary.failed_of("blocking")
     warning_failed = summary.failed_of("warning")
     passed = sum(summary.passed.values())
-    lines.append(
-        f"{'checks':<13} {passed} passed · {len(warning_failed)} warning failed · "
-        f"{len(blocking_failed)} blocking failed"
-    )
+    if passed or summary.failed:
+        lines.append(
+            f"{'checks':<13} {passed} passed · {len(warning_failed)} warning failed · "
+            f"{len(blocking_failed)} blocking failed"
+        )
+    else:
+        lines.append(f"{'checks':<13} none ran")
     if summary.failed:
         lines.append("needs attention")
         for f in summary.failed[:NAMES_SHOWN]:
