@@ -116,7 +116,8 @@ def _finish(outcome, console: Console, attention: int = 0, detail: bool = True) 
         note = f"; {attention} warning check(s) need attention (above)" if attention else ""
         console.print(
             f"[bold green]run {outcome.run_id} of {outcome.job_name} succeeded[/] "
-            f"({len(outcome.steps_succeeded)} steps){note}"
+            f"({len(outcome.steps_succeeded)} steps){note}",
+            soft_wrap=True,
         )
         return
     console.print(f"[bold red]run {outcome.run_id} of {outcome.job_name} failed[/]")
