@@ -19,6 +19,7 @@ from yecai.privacy.redact import redact_text
 FAILED_STATUSES = ("error", "fail", "runtime error")
 MESSAGE_CHARS = 300  # one node's message: enough for dbt's error, never a page of SQL
 NODES_SHOWN = 5
+TRACEBACK = "Traceback (most recent call last):"
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,17 @@ def read_run_results(target: Path) -> dict | None:
 
 
 def one_line(message: str | None) -> str:
-    """dbt's message on one line, redacted and cut (pure)."""
-    text = " ".join((message or "").split())
+    """dbt's message on one line, redacted and cut (pure).
+
+    An adapter error can carry a Python traceback: keep what precedes it and its last line
+    (the error itself), never the frames.
+    """
+    message = message or ""
+    head, marker, rest = message.partition(TRACEBACK)
+    if marker:
+        last = next((ln for ln in reversed(rest.splitlines()) if ln.strip()), "")
+        message = f"{head} {last}" if last.strip() not in head else head
+    text = " ".join(message.split())
     text = redact_text(text)
     return text if len(text) <= MESSAGE_CHARS else text[: MESSAGE_CHARS - 1] + "…"
 

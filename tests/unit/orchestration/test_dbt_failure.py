@@ -67,3 +67,16 @@ def test_long_messages_are_cut_and_personal_values_scrubbed():
         ]
     }
     assert "110101199003071234" not in describe_failure(pii)
+
+
+def test_an_adapter_traceback_keeps_only_the_error():
+    message = (
+        "Runtime Error\n  IO Error: Could not open file\n"
+        'Traceback (most recent call last):\n  File "x.py", line 1, in f\n    yield\n'
+        "duckdb.IOException: IO Error: Could not open file: Is a directory\n"
+    )
+    text = describe_failure(
+        {"results": [{"unique_id": "model.p.m", "status": "error", "message": message}]}
+    )
+    assert "Traceback" not in text and "x.py" not in text
+    assert text.endswith("duckdb.IOException: IO Error: Could not open file: Is a directory")
