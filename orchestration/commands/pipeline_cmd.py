@@ -90,9 +90,11 @@ def _run_and_report(
     paths = get_paths()
     token = uuid.uuid4().hex
     # dbt's own console output is written straight to stdout by dagster-dbt; without
-    # --verbose it is hidden (failed steps still report dbt's parsed error messages).
+    # --verbose it is hidden (failed steps still report dbt's parsed error messages). Entered
+    # inside the status line: rich's live display redirects sys.stdout above itself on a
+    # terminal, which would otherwise print dbt's every line there.
     quiet = contextlib.nullcontext() if verbose else contextlib.redirect_stdout(io.StringIO())
-    with quiet, console.status(f"{job_name} · starting…", spinner="dots") as status:
+    with console.status(f"{job_name} · starting…", spinner="dots") as status, quiet:
         progress = RunProgress(console, job_name, verbose, status, _plan_size(token))
         return run_job(
             paths,
