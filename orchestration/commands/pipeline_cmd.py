@@ -17,6 +17,7 @@ from rich.console import Console
 from yecai.errors import YecaiError
 from yecai.settings import REPO_ROOT, get_paths
 
+FAILURE_LINES = 8  # of a failed step's message; the rest is in Dagster's run log
 VERBOSE_HELP = "Also print Dagster's own log lines (they are always kept in the instance)."
 
 
@@ -48,19 +49,26 @@ def _period_range(period: str | None, first: str | None, last: str | None) -> tu
     return start, end
 
 
-def _print_event(console: Console, event) -> None:
-    icons = {
-        "started": "[cyan]▶[/]",
-        "succeeded": "[green]✔[/]",
-        "failed": "[bold red]✘[/]",
-        "skipped": "[yellow]↷[/]",
-        "check_failed": "[bold red]✘ check[/]",
-        "check_passed": "[green]✔ check[/]",
-    }
-    line = f"{icons.get(event.kind, event.kind)} {event.step}"
-    if event.message:
-        line += f" — {event.message.splitlines()[0][:200]}"
-    console.print(line)
+def _plan_size(token: str):
+    """A function giving the number of steps in the plan of the run tagged ``token``."""
+
+    def size() -> int | None:
+        import dagster as dg
+
+        from orchestration.instance import get_instance
+        from orchestration.run_progress import PROGRESS_TAG
+
+        try:
+            instance = get_instance(get_paths())
+            runs = instance.get_runs(dg.RunsFilter(tags={PROGRESS_TAG: token}), limit=1)
+            if not runs or not runs[0].execution_plan_snapshot_id:
+                return None
+            plan = instance.get_execution_plan_snapshot(runs[0].execution_plan_snapshot_id)
+        except Exception:  # a progress display must never stop the run it shows
+            return None
+        return len(plan.step_keys_to_execute or plan.steps)
+
+    return size
 
 
 def _run_and_report(
@@ -73,26 +81,27 @@ def _run_and_report(
     check_selection: list | None = None,
     definitions=None,
 ):
+    import uuid
+
+    from orchestration.run_progress import PROGRESS_TAG, RunProgress
     from orchestration.runner import run_job
 
     _quiet_library_warnings()
     paths = get_paths()
+    token = uuid.uuid4().hex
     # dbt's own console output is written straight to stdout by dagster-dbt; without
-    # --verbose it is hidden (failed steps still report dbt's parsed error messages).
+    # --verbose it is hidden (failed steps still report dbt's parsed error messages). Entered
+    # inside the status line: rich's live display redirects sys.stdout above itself on a
+    # terminal, which would otherwise print dbt's every line there.
     quiet = contextlib.nullcontext() if verbose else contextlib.redirect_stdout(io.StringIO())
-    with quiet, console.status(f"running {job_name}…", spinner="dots") as status:
-
-        def on_event(event) -> None:
-            _print_event(console, event)
-            if event.kind == "started":
-                status.update(f"running {job_name}: {event.step}")
-
+    with console.status(f"{job_name} · starting…", spinner="dots") as status, quiet:
+        progress = RunProgress(console, job_name, verbose, status, _plan_size(token))
         return run_job(
             paths,
             job_name,
             period_range=period_range,
-            tags=tags,
-            on_event=on_event,
+            tags={**tags, PROGRESS_TAG: token},
+            on_event=progress.on_event,
             log_level="DEBUG" if verbose else "CRITICAL",
             asset_selection=asset_selection,
             check_selection=check_selection,
@@ -100,28 +109,49 @@ def _run_and_report(
         )
 
 
-def _finish(outcome, console: Console) -> None:
+def _finish(outcome, console: Console, attention: int = 0, detail: bool = True) -> None:
+    """The run's last line; exits 1 when it failed. ``detail=False`` when the run summary
+    above already said which steps and checks failed."""
+    from rich.markup import escape
+
     if outcome.success:
+        note = f"; {attention} warning check(s) need attention (above)" if attention else ""
         console.print(
             f"[bold green]run {outcome.run_id} of {outcome.job_name} succeeded[/] "
-            f"({len(outcome.steps_succeeded)} steps)"
+            f"({len(outcome.steps_succeeded)} steps){note}",
+            soft_wrap=True,
         )
         return
     console.print(f"[bold red]run {outcome.run_id} of {outcome.job_name} failed[/]")
-    for step, message in outcome.steps_failed.items():
-        console.print(
-            f"  failed step [bold]{step}[/]: {message.splitlines()[0] if message else ''}"
-        )
-    for check, message in outcome.checks_failed.items():
-        console.print(f"  failed check [bold]{check}[/] ({message})")
-    if outcome.steps_skipped:
-        console.print(f"  skipped because of it: {', '.join(outcome.steps_skipped)}")
-    if outcome.job_name != "quality_scorecard_job" and "warehouse__published" not in (
-        outcome.steps_succeeded
-    ):
-        console.print("  nothing was published: analysts stay on the last published version")
+    if detail:
+        for step, message in outcome.steps_failed.items():
+            lines = (message or "").splitlines() or [""]
+            console.print(f"  failed step [bold]{step}[/]: {escape(lines[0])}", highlight=False)
+            # the step's own detail lines (other failing dbt nodes, dbt's log), a few at most
+            for line in lines[1:FAILURE_LINES]:
+                console.print(f"    {line.strip()}", markup=False, highlight=False)
+        for check, message in outcome.checks_failed.items():
+            console.print(f"  failed check [bold]{check}[/] ({escape(message)})")
+        if outcome.steps_skipped:
+            console.print(f"  skipped because of it: {', '.join(outcome.steps_skipped)}")
+        if outcome.job_name != "quality_scorecard_job" and "warehouse__published" not in (
+            outcome.steps_succeeded
+        ):
+            console.print("  nothing was published: analysts stay on the last published version")
     console.print("[yellow]what to do:[/] open `yecai ui` → Runs → this run for the full log")
     raise typer.Exit(code=1)
+
+
+def _print_summary(outcome, console: Console) -> int:
+    """The run summary of pipeline run ``outcome``; returns the warnings that need attention."""
+    from orchestration import run_summary
+
+    paths = get_paths()
+    summary = run_summary.gather(paths, outcome.run_id, outcome.steps_failed, outcome.checks_failed)
+    for line in run_summary.render(summary):
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
+    run_summary.remember(paths, summary)
+    return len(summary.failed_of("warning"))
 
 
 def register(app: typer.Typer) -> None:
@@ -228,7 +258,8 @@ def register(app: typer.Typer) -> None:
             )
             if not card.success:
                 console.print("[yellow]the scorecard could not be rebuilt; see the run log[/]")
-        _finish(outcome, console)
+        attention = _print_summary(outcome, console)
+        _finish(outcome, console, attention, detail=False)
 
     @app.command("backfill")
     def backfill(

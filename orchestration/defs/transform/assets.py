@@ -16,6 +16,7 @@ from orchestration.defs.transform.dbt_args import (
     dbt_build_args,
     dbt_env,
 )
+from orchestration.defs.transform.dbt_failure import describe_failure, read_run_results
 from orchestration.defs.transform.translator import YecaiDbtTranslator
 
 
@@ -48,6 +49,23 @@ def stream_dbt(invocation) -> Iterator:
     for event in invocation.stream():
         if worth_recording(event):
             yield event
+
+
+def failure_of(invocation) -> dg.Failure | None:
+    """A failed ``dbt build`` as a Failure naming the failing nodes and dbt's message."""
+    if invocation.get_error() is None:
+        return None
+    log = invocation.target_path / "dbt.log"
+    return dg.Failure(
+        description=describe_failure(
+            read_run_results(invocation.target_path),
+            dict(invocation.manifest or {}),
+            # dbt's own error lines, parsed by dagster-dbt from its stdout: the only account of
+            # a failure before run_results.json is written (a parse or compile error)
+            list(getattr(invocation, "_error_messages", []) or []),
+            log if log.exists() else None,
+        )
+    )
 
 
 def group_by_schema(spec: dg.AssetSpec) -> dg.AssetSpec:
@@ -114,6 +132,10 @@ def build_dbt_assets(
         args = dbt_build_args(period_range, full_refresh=full_refresh)
         context.log.info(f"dbt {' '.join(args)}")
         with warehouse_writer.hold(yecai.paths()):
-            yield from stream_dbt(dbt.cli(args, context=context))
+            invocation = dbt.cli(args, context=context, raise_on_error=False)
+            yield from stream_dbt(invocation)
+        failure = failure_of(invocation)
+        if failure is not None:
+            raise failure
 
     return [dbt_models.map_asset_specs(group_by_schema)]

@@ -69,6 +69,31 @@ def _is_view(graph, key: dg.AssetKey) -> bool:
     return graph.get(key).metadata.get("dagster-dbt/materialization_type") == "view"
 
 
+def _run_summary(stdout: str, version: str) -> list[str]:
+    """The run summary `yecai run` printed, checked for what every run's summary must say;
+    returns its exception lines."""
+    lines = stdout.splitlines()
+    # Progress is a line per finished step, never a line per check (those need -v).
+    assert not [line for line in lines if "✔ check" in line or "✘ check" in line]
+    assert len(lines) < 80, stdout
+    start = next(i for i, line in enumerate(lines) if line.startswith("── run summary"))
+    summary = lines[start:]
+    assert f"published     version {version}" in summary[1]
+    assert "entities      E01, E02, E03" in summary
+    (checks,) = [line for line in summary if line.startswith("checks ")]
+    warned = int(checks.split("·")[1].split()[0])
+    assert checks.endswith("· 0 blocking failed") and int(checks.split()[1]) > 0
+    if warned:  # a warning is never just "succeeded": it is named, and the last line says so
+        flagged = [line for line in summary if line.startswith("  ⚠ warning ")]
+        assert "needs attention" in summary and len(flagged) == min(warned, 8)
+        assert f"{warned} warning check(s) need attention" in " ".join(stdout.split())
+    where = summary[summary.index("where to look") :]
+    assert any("scorecard.html" in line for line in where)
+    assert any("yecai docs" in line for line in where) and any("yecai ui" in line for line in where)
+    exceptions = summary[summary.index(next(x for x in summary if x.startswith("exceptions"))) :]
+    return [line for line in exceptions[1:] if line.startswith("  ") and ": " in line][:40]
+
+
 def test_first_run_builds_everything_then_only_what_new_rows_feed(demo_home):
     paths = demo_home
     done = yecai("run", "--from", "2025-01", "--to", "2025-12")
@@ -126,6 +151,10 @@ def test_first_run_builds_everything_then_only_what_new_rows_feed(demo_home):
     first_snapshot = built[dg.AssetKey(["warehouse", "published"])].metadata["snapshot_id"].value
     analysts_read_the_published_data(paths)
     first_total = published_total(paths)
+    # The summary (issue 15): what was published, the warnings by name, the exceptions
+    # governance owns (the demo injects some of each kind), all new on the first run.
+    exception_lines = _run_summary(done.stdout, first_version)
+    assert exception_lines and all(line.endswith(" new") for line in exception_lines)
 
     # --- the company moves on a day; the next run is an increment ---------------------------
     advanced = yecai("demo", "advance", "--days", "1", timeout=600)
@@ -169,4 +198,7 @@ def test_first_run_builds_everything_then_only_what_new_rows_feed(demo_home):
     assert published is not None, "publish did not run after the increment"
     assert published.metadata["published"].value is True
     assert published.metadata["version"].value != first_version
+    # The increment's summary compares the exceptions with the first run's.
+    exception_lines = _run_summary(done.stdout, published.metadata["version"].value)
+    assert not all(line.endswith(" new") for line in exception_lines)
     an_earlier_snapshot_keeps_its_numbers(paths, first_snapshot, first_total)

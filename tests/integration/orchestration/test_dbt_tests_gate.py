@@ -59,7 +59,11 @@ def test_a_failing_dbt_test_fails_the_dbt_step_and_stops_downstream(
     failing = _rebuild(fixture_defs, started)
     assert not failing.success
     assert "dbt_models" in failing.steps_failed
-    assert "period_revenue_fails_on_request" in failing.steps_failed["dbt_models"]
+    # The first line, the one `yecai run` prints, names the failing test and dbt's verdict.
+    first = failing.steps_failed["dbt_models"].splitlines()[0]
+    assert "test period_revenue_fails_on_request failed" in first, first
+    assert "Got 2 results, configured to fail if != 0" in first, first
+    assert "dbt skipped 1 node(s)" in failing.steps_failed["dbt_models"]
 
     instance = get_instance(get_paths())
     # The tested model was built in the failing run; the model built on it was not (dbt
