@@ -74,7 +74,9 @@ def crm_company(tmp_path, monkeypatch):
     shutil.copytree(
         DEMO_COMPANY / "dbt",
         paths.dbt_project,
-        ignore=lambda folder, names: [n for n in names if folder.endswith("staging") and n != "crm"],
+        ignore=lambda folder, names: [
+            n for n in names if folder.endswith("staging") and n != "crm"
+        ],
     )
     yield paths, log
     server.stop()
