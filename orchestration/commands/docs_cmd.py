@@ -37,7 +37,8 @@ def register(app: typer.Typer) -> None:
             built = build_dictionary(paths, progress=lambda step: status.update(step))
         console.print(
             f"data dictionary: {built.relations} published relations, {built.sources} sources "
-            f"→ {built.folder}"
+            f"→ {built.folder}",
+            soft_wrap=True,
         )
         if no_serve:
             return

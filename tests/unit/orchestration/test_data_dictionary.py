@@ -70,6 +70,8 @@ def test_only_published_relations_are_kept():
     assert published_node_ids(kept) == {CHART, LEDGER, TB}
     assert STG not in kept["nodes"] and INT not in kept["nodes"]
     assert kept["macros"] == {} and kept["exposures"] == {}
+    assert kept["nodes"][TB]["relation_name"] == "published.finance.trial_balance"
+    assert kept["metadata"]["send_anonymous_usage_stats"] is False  # no tracker loaded
 
 
 def test_lineage_passes_through_unpublished_models_to_the_sources():
