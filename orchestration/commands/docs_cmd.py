@@ -7,7 +7,12 @@ import webbrowser
 import typer
 from rich.console import Console
 
-from orchestration.data_dictionary import DEFAULT_PORT, build_dictionary, make_server
+from orchestration.data_dictionary import (
+    DEFAULT_PORT,
+    build_dictionary,
+    dictionary_dir,
+    make_server,
+)
 from yecai.settings import get_paths
 
 
@@ -33,16 +38,22 @@ def register(app: typer.Typer) -> None:
         """
         paths = get_paths()
         console = Console()
-        with console.status("building the data dictionary…") as status:
-            built = build_dictionary(paths, progress=lambda step: status.update(step))
+        # Take the port before the build (~30 s), so a port in use fails at once.
+        server = None if no_serve else make_server(dictionary_dir(paths), port)
+        try:
+            with console.status("building the data dictionary…") as status:
+                built = build_dictionary(paths, progress=lambda step: status.update(step))
+        except BaseException:
+            if server is not None:
+                server.server_close()
+            raise
         console.print(
             f"data dictionary: {built.relations} published relations, {built.sources} sources "
             f"→ {built.folder}",
             soft_wrap=True,
         )
-        if no_serve:
+        if server is None:
             return
-        server = make_server(built.folder, port)
         url = f"http://127.0.0.1:{server.server_address[1]}/"
         console.print(f"serving at {url} (Ctrl-C to stop)", highlight=False)
         if open_browser:

@@ -52,7 +52,7 @@ def dictionary_url(tmp_path_factory):
             deadline = time.monotonic() + 600
             while time.monotonic() < deadline and server.poll() is None:
                 with contextlib.suppress(httpx.HTTPError):
-                    if httpx.get(url + "manifest.json", timeout=2).status_code == 200:
+                    if httpx.get(url + "catalog.json", timeout=2).status_code == 200:
                         break
                 time.sleep(1)
             else:
