@@ -63,6 +63,11 @@ def dictionary_url(tmp_path_factory):
             server.wait(timeout=30)
 
 
+def _section(page, anchor: str):
+    """A section of dbt's model page (its anchor is an empty marker at the section's top)."""
+    return page.locator("section.section").filter(has=page.locator(f"#{anchor}"))
+
+
 def test_search_reaches_the_trial_balance_columns_and_lineage(dictionary_url):
     from playwright.sync_api import expect, sync_playwright
 
@@ -91,22 +96,25 @@ def test_search_reaches_the_trial_balance_columns_and_lineage(dictionary_url):
         hit.click()
         expect(page).to_have_url(re.compile(r"#!/model/model\.\w+\.trial_balance$"))
 
-        columns = page.locator("#columns")
+        columns = _section(page, "columns")
         expect(columns.get_by_text("closing_balance", exact=True)).to_be_visible()
         expect(columns.get_by_text("DECIMAL(18,2)").first).to_be_visible()  # from the catalog
-        expect(columns.get_by_text("opening_balance + debit − credit.")).to_be_visible()
+        expect(columns.get_by_text("opening_balance + debit − credit.").first).to_be_visible()
         expect(page.get_by_text("published.finance.trial_balance")).to_be_visible()
 
-        upstream = page.locator("#depends_on")
+        upstream = _section(page, "depends_on")
         expect(upstream.get_by_text("gl_lines", exact=True)).to_be_visible()
-        downstream = page.locator("#referenced_by")
+        downstream = _section(page, "referenced_by")
         expect(downstream.get_by_text("statement_balances", exact=True)).to_be_visible()
 
         # Upstream of the ledger, past the unpublished staging models: the source systems.
         upstream.get_by_text("gl_lines", exact=True).click()
         expect(page).to_have_url(re.compile(r"#!/model/model\.\w+\.gl_lines$"))
-        expect(page.locator("#depends_on").get_by_text("journal_line", exact=True)).to_be_visible()
-        page.locator("#depends_on").get_by_text("journal_line", exact=True).click()
-        expect(page.locator("#depends_on").get_by_text("Sources")).to_be_visible()
+        expect(_section(page, "depends_on").get_by_text("journal_line", exact=True)).to_be_visible()
+        _section(page, "depends_on").get_by_text("journal_line", exact=True).click()
+        ledger_parents = _section(page, "depends_on")
+        ledger_parents.get_by_text("Nodes", exact=True).click()  # dbt lists sources as nodes
+        source = ledger_parents.locator('a[href^="#!/source/"]', has_text="journal_lines").first
+        expect(source).to_be_visible()
         browser.close()
     assert not outside, f"the dictionary reached outside its server: {outside}"
