@@ -14,6 +14,7 @@ from orchestration.commands import (
     contract_cmd,
     dbt_cmd,
     demo_cmd,
+    docs_cmd,
     info_cmd,
     ingest_cmd,
     init_cmd,
@@ -46,6 +47,7 @@ pipeline_cmd.register(app)
 quality_cmd.register(app)
 trace_cmd.register(app)
 lake_cmd.register(app)
+docs_cmd.register(app)
 app.add_typer(report_cmd.app, name="report")
 app.add_typer(contract_cmd.app, name="contract")
 app.add_typer(privacy_cmd.app, name="privacy")
