@@ -1,0 +1,81 @@
+"""A ``kill -9`` of ``yecai run`` never blocks the next run and leaves no process behind.
+
+On the small killable company (killable.py): the run is killed while dbt builds; nothing it
+started may outlive it (dbt kept writing the warehouse before), the next ``yecai run`` must
+finish on its own (it waited forever on the killed run's warehouse slot before), say which
+abandoned run it marked failed, and publish what a clean run publishes.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+import pytest
+
+from tests.integration.orchestration.killable import (
+    KILLABLE_DBT,
+    drop_customers,
+    kill_hard,
+    make_company,
+    published_rows,
+    read_until,
+    start_run,
+    survivors,
+    wait_for_child,
+)
+from tests.orchestration.demo_helpers import yecai
+from yecai.settings import get_paths
+
+pytestmark = pytest.mark.integration
+
+CUSTOMERS = [("C1", "Ada"), ("C2", "Bo"), ("C3", "Cy")]
+PUBLISHED_SQL = "select customer_id, name from finance.customer_names order by customer_id"
+
+
+@pytest.fixture
+def killable_home(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    make_company(home)
+    monkeypatch.setenv("YECAI_HOME", str(home))
+    monkeypatch.setenv("DAGSTER_HOME", str(home / "dagster"))
+    monkeypatch.setenv("YECAI_DBT_PROJECT_DIR", str(KILLABLE_DBT))
+    monkeypatch.setenv("YECAI_FIRST_PERIOD", "2025-01")
+    # If the killed run's slot were still held, fail in a minute instead of hanging.
+    monkeypatch.setenv("YECAI_WAREHOUSE_WAIT_SECONDS", "60")
+    monkeypatch.delenv("YECAI_DAGSTER_PG_URL", raising=False)
+    return home
+
+
+def unfinished_runs(paths) -> list[dg.DagsterRun]:
+    from orchestration.instance import get_instance
+
+    return get_instance(paths).get_runs(
+        dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING])
+    )
+
+
+def test_a_run_killed_during_dbt_leaves_nothing_behind(killable_home, tmp_path):
+    paths = get_paths()
+    drop_customers(killable_home, "customers_1.csv", CUSTOMERS)
+
+    run = start_run()
+    seen: list[str] = []
+    assert read_until(run, "▶ dbt_models", seen), "".join(seen)[-3000:]
+    wait_for_child(run.pid, "dbt")
+    below = kill_hard(run)
+    assert below, "the run had started no process to kill"
+    left = survivors(below)
+    assert not left, f"processes of the killed run survived it: {left}"
+
+    killed = unfinished_runs(paths)
+    assert [r.job_name for r in killed] == ["yecai_pipeline"]
+
+    done = yecai("run", "--no-scorecard", timeout=240)
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output[-4000:]
+    # One line (the console wraps it at its width): which run, that it was marked failed.
+    flat = " ".join(output.split())
+    assert f"warning run {killed[0].run_id} (yecai_pipeline) was left STARTED" in flat, flat
+    assert "which no longer exists: marked failed and its warehouse slot freed" in flat
+    assert unfinished_runs(paths) == []
+
+    assert published_rows(paths, tmp_path / "published.duckdb", PUBLISHED_SQL) == CUSTOMERS
