@@ -1,8 +1,9 @@
 """A company small enough to start, kill and restart ``yecai run`` in a test.
 
 One files source (``erp``, entity ``customers``, CSV drops) and the dbt project in
-``killable_fixture/``: a staging view, a model slow enough to be killed in the middle, and the
-tables every publish audits, empty. A ``yecai run`` of it lands, checks, builds and publishes
+``killable_fixture/``: a staging view, a Python model that can be told to announce itself
+(``YECAI_FIXTURE_MARKER``) and then wait (``YECAI_FIXTURE_SLEEP``) so dbt is caught in the
+middle of a build, and the tables every publish audits, empty. A ``yecai run`` of it lands, checks, builds and publishes
 in well under a minute.
 """
 
@@ -119,15 +120,13 @@ def descendants(root: int) -> dict[int, str]:
     return found
 
 
-def wait_for_child(root: int, word: str, timeout: float = 120) -> int:
-    """The pid of the first process below ``root`` whose command line holds ``word``."""
+def wait_for_file(path: Path, proc: subprocess.Popen, timeout: float = 180) -> None:
+    """Wait until ``path`` exists (the fixture's slow model writes it when it starts)."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for pid in descendants(root):
-            if word in command_line(pid):
-                return pid
+    while not path.exists():
+        assert proc.poll() is None, f"the run ended before {path.name} was written"
+        assert time.monotonic() < deadline, f"{path.name} not written in {timeout}s"
         time.sleep(0.1)
-    raise AssertionError(f"no {word} process started under {root} in {timeout}s")
 
 
 def kill_hard(proc: subprocess.Popen) -> dict[int, str]:

@@ -20,7 +20,7 @@ from tests.integration.orchestration.killable import (
     read_until,
     start_run,
     survivors,
-    wait_for_child,
+    wait_for_file,
 )
 from tests.orchestration.demo_helpers import yecai
 from yecai.settings import get_paths
@@ -53,14 +53,17 @@ def unfinished_runs(paths) -> list[dg.DagsterRun]:
     )
 
 
-def test_a_run_killed_during_dbt_leaves_nothing_behind(killable_home, tmp_path):
+def test_a_run_killed_during_dbt_leaves_nothing_behind(killable_home, tmp_path, monkeypatch):
     paths = get_paths()
     drop_customers(killable_home, "customers_1.csv", CUSTOMERS)
+    building = tmp_path / "dbt-is-building"
+    monkeypatch.setenv("YECAI_FIXTURE_MARKER", str(building))
+    monkeypatch.setenv("YECAI_FIXTURE_SLEEP", "30")  # dbt would go on for 30 s after the kill
 
     run = start_run()
     seen: list[str] = []
     assert read_until(run, "▶ dbt_models", seen), "".join(seen)[-3000:]
-    wait_for_child(run.pid, "dbt")
+    wait_for_file(building, run)
     below = kill_hard(run)
     assert below, "the run had started no process to kill"
     left = survivors(below)
@@ -69,6 +72,7 @@ def test_a_run_killed_during_dbt_leaves_nothing_behind(killable_home, tmp_path):
     killed = unfinished_runs(paths)
     assert [r.job_name for r in killed] == ["yecai_pipeline"]
 
+    monkeypatch.setenv("YECAI_FIXTURE_SLEEP", "0")
     done = yecai("run", "--no-scorecard", timeout=240)
     output = done.stdout + done.stderr
     assert done.returncode == 0, output[-4000:]
