@@ -9,18 +9,17 @@ in well under a minute.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
-import duckdb
-
 from orchestration.commands.init_cmd import scaffold_company
 from tests.orchestration.demo_helpers import YECAI
-from tests.shared.published_copy import copy_published
-from yecai.settings import REPO_ROOT, Paths
+from yecai.settings import REPO_ROOT
 
 KILLABLE_DBT = Path(__file__).parent / "killable_fixture"
 
@@ -150,10 +149,28 @@ def survivors(processes: dict[int, str], grace: float = 5.0) -> list[str]:
         time.sleep(0.2)
 
 
-def published_rows(paths: Paths, dest: Path, sql: str) -> list[tuple]:
-    """Rows of ``sql`` over the current published snapshot (copied into ``dest``)."""
-    if dest.exists():
-        dest.unlink()
-    copy_published(paths, dest)
-    with duckdb.connect(str(dest), read_only=True) as con:
-        return con.execute(sql).fetchall()
+READ_PUBLISHED = """
+import json, sys
+from pathlib import Path
+import duckdb
+from yecai.settings import get_paths
+copy_published(get_paths(), Path(sys.argv[1]))
+with duckdb.connect(sys.argv[1], read_only=True) as con:
+    print(json.dumps(con.execute(sys.argv[2]).fetchall()))
+"""
+
+
+def published_rows(dest: Path, sql: str) -> list[tuple]:
+    """Rows of ``sql`` over the current published snapshot (copied into ``dest``), read in a
+    fresh process: loading DuckDB's lake extensions into a process that already ran Dagster
+    and dbt code has crashed it."""
+    done = subprocess.run(
+        [sys.executable, "-c", READ_PUBLISHED, str(dest), sql],
+        cwd=REPO_ROOT,
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return [tuple(row) for row in json.loads(done.stdout)]
