@@ -151,26 +151,21 @@ def survivors(processes: dict[int, str], grace: float = 5.0) -> list[str]:
 
 READ_PUBLISHED = """
 import json, sys
-from pathlib import Path
-import duckdb
-from yecai.settings import get_paths
-copy_published(get_paths(), Path(sys.argv[1]))
-with duckdb.connect(sys.argv[1], read_only=True) as con:
-    print(json.dumps(con.execute(sys.argv[2]).fetchall()))
+from yecai.published import connect
+print(json.dumps(connect().sql(sys.argv[1]).fetchall()))
 """
 
 
-def published_rows(dest: Path, sql: str) -> list[tuple]:
-    """Rows of ``sql`` over the current published snapshot (copied into ``dest``), read in a
-    fresh process: loading DuckDB's lake extensions into a process that already ran Dagster
-    and dbt code has crashed it."""
+def published_rows(sql: str) -> list[tuple]:
+    """Rows of ``sql`` over the current published snapshot, as an analyst reads it, in a
+    fresh process: loading DuckDB's lake extensions into the test process has crashed it."""
     done = subprocess.run(
-        [sys.executable, "-c", READ_PUBLISHED, str(dest), sql],
+        [sys.executable, "-c", READ_PUBLISHED, sql],
         cwd=REPO_ROOT,
         env=dict(os.environ),
         capture_output=True,
         text=True,
         timeout=120,
     )
-    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.returncode == 0, (done.returncode, done.stdout[-1000:], done.stderr[-3000:])
     return [tuple(row) for row in json.loads(done.stdout)]

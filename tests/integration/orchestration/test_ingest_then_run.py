@@ -67,6 +67,6 @@ def test_rows_landed_by_ingest_reach_the_next_increment(killable_home, tmp_path)
     output = ok("run", "--no-scorecard")
     assert "increment: " in output and "1 raw entities received rows" in output, output
 
-    published = published_rows(tmp_path / "published.duckdb", PUBLISHED_SQL)
+    published = published_rows(PUBLISHED_SQL)
     assert published == [("C1", "Ada"), ("C2", "Bo"), ("C3", "Cy")]
     assert published == raw_customers(paths)

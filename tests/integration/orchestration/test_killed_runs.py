@@ -82,4 +82,4 @@ def test_a_run_killed_during_dbt_leaves_nothing_behind(killable_home, tmp_path, 
     assert "which no longer exists: marked failed and its warehouse slot freed" in flat
     assert unfinished_runs(paths) == []
 
-    assert published_rows(tmp_path / "published.duckdb", PUBLISHED_SQL) == CUSTOMERS
+    assert published_rows(PUBLISHED_SQL) == CUSTOMERS
