@@ -134,8 +134,14 @@ def kill_hard(proc: subprocess.Popen) -> dict[int, str]:
     below = descendants(proc.pid)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
-    proc.stdout.close()
     return below
+
+
+def last_step(proc: subprocess.Popen) -> str:
+    """The step a finished (killed) run had last started, from its output."""
+    started = [line.strip() for line in proc.stdout if line.startswith("▶")]
+    proc.stdout.close()
+    return started[-1] if started else "before the first step"
 
 
 def survivors(processes: dict[int, str], grace: float = 5.0) -> list[str]:
