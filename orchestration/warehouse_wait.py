@@ -58,7 +58,10 @@ def holders_if_waiting(instance, run_id: str) -> list[Holder] | None:
     if not any(p.run_id == run_id and p.assigned_timestamp is None for p in info.pending_steps):
         return None
     holders = []
-    for other in sorted({c.run_id for c in info.claimed_slots if c.run_id != run_id}):
+    # A slot is held by a claim, or by a queued step it was assigned to and not yet claimed.
+    claimed = {c.run_id for c in info.claimed_slots}
+    assigned = {p.run_id for p in info.pending_steps if p.assigned_timestamp is not None}
+    for other in sorted((claimed | assigned) - {run_id}):
         record = instance.get_run_record_by_id(other)
         job = record.dagster_run.job_name if record else "unknown job"
         holders.append(Holder(other, job, record.start_time if record else None))

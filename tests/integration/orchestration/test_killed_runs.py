@@ -125,3 +125,43 @@ def test_runs_killed_at_random_moments_end_with_what_a_clean_run_publishes(killa
     assert done.returncode == 0, output[-4000:]
     assert unfinished_runs(get_paths()) == []
     assert published_rows(PUBLISHED_SQL) == CUSTOMERS
+
+
+def test_a_run_waiting_for_the_warehouse_says_for_whom_and_gives_up(killable_home, monkeypatch):
+    from orchestration.abandoned_runs import process_tags
+    from orchestration.definitions import build_definitions
+    from orchestration.instance import get_instance
+    from orchestration.runner import run_job
+    from yecai.errors import YecaiError
+
+    monkeypatch.setenv("YECAI_WAREHOUSE_WAIT_SECONDS", "3")
+    paths = get_paths()
+    defs = build_definitions(dbt_project_dir=KILLABLE_DBT, paths=paths)
+    instance = get_instance(paths)
+    # Another run, alive (this process), holds the warehouse's one slot.
+    holder = dg.DagsterRun(
+        job_name="yecai_pipeline",
+        run_id="0000-holder",
+        tags=process_tags(),
+        status=dg.DagsterRunStatus.STARTED,
+    )
+    instance.add_run(holder)
+    instance.event_log_storage.claim_concurrency_slot("warehouse", holder.run_id, "dbt_models")
+
+    events = []
+    with pytest.raises(YecaiError) as err:
+        run_job(
+            paths,
+            "yecai_pipeline",
+            definitions=defs,
+            asset_selection=[dg.AssetKey(["finance", "customer_count"])],
+            on_event=events.append,
+        )
+    waiting = [e.step for e in events if e.kind == "waiting"]
+    assert waiting and waiting[0].startswith(
+        "for the warehouse: held by run 0000-holder (yecai_pipeline) since"
+    ), waiting
+    assert "gave up after waiting 3s for the warehouse" in err.value.what
+    assert "YECAI_WAREHOUSE_WAIT_SECONDS" in err.value.fix
+    # The holder is alive: it was not marked failed.
+    assert instance.get_run_by_id(holder.run_id).status == dg.DagsterRunStatus.STARTED
