@@ -6,6 +6,7 @@ instance the UI shows, so a headless run appears under Runs like a scheduled one
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
 import re
@@ -25,7 +26,9 @@ RANGE_END_TAG = "dagster/asset_partition_range_end"
 class StepEvent:
     """One thing worth showing while a run progresses."""
 
-    kind: str  # started | succeeded | failed | skipped | check_failed | check_passed
+    # started | succeeded | failed | skipped | check_failed | check_passed; and notices
+    # about the run, not a step, with the whole line in ``step``: warning | waiting
+    kind: str
     step: str
     message: str = ""
 
@@ -107,6 +110,17 @@ def load_definitions():
     return defs
 
 
+def notify(on_event: Callable[[StepEvent], None] | None, event: StepEvent) -> None:
+    """Show a notice about the run (not a step of it); logged when nobody displays events."""
+    if on_event is None:
+        logging.getLogger(__name__).warning("%s %s", event.kind, event.step)
+        return
+    try:
+        on_event(event)
+    except Exception:  # a progress display must never stop the run being reported
+        logging.getLogger(__name__).exception("progress callback failed")
+
+
 def run_job(
     paths: Paths,
     job_name: str,
@@ -126,8 +140,16 @@ def run_job(
     The run executes in a worker thread; the instance hands each of its events to a listener
     as soon as it is stored, and this thread reports them, so the caller sees steps start
     and finish as they happen.
+
+    Before it starts, runs left unfinished by a process that is gone are failed and their
+    warehouse slots freed (reported as a ``warning`` event); every child process of this one
+    dies with it (``run_guard``); a wait for the warehouse is reported (``waiting``) and ends
+    after ``YECAI_WAREHOUSE_WAIT_SECONDS`` with a YecaiError.
     """
+    from orchestration.abandoned_runs import fail_abandoned_runs, process_tags
     from orchestration.instance import get_instance
+    from orchestration.run_guard import guard_this_process
+    from orchestration.warehouse_wait import WarehouseWait, wait_limit_seconds
 
     defs = definitions or load_definitions()
     try:
@@ -145,9 +167,13 @@ def run_job(
         asset_selection = None
     if period_range is not None and job.partitions_def is None:
         period_range = None  # nothing in this job is per period: run it whole
+    wait_limit = wait_limit_seconds()
     instance = get_instance(paths)
+    guard_this_process()
+    for gone in fail_abandoned_runs(instance):
+        notify(on_event, StepEvent("warning", gone.message()))
     run_id = str(uuid.uuid4())
-    all_tags = {**partition_tags(period_range), **(tags or {})}
+    all_tags = {**partition_tags(period_range), **(tags or {}), **process_tags()}
     result_box: dict[str, object] = {}
 
     def execute() -> None:
@@ -186,13 +212,16 @@ def run_job(
                 logging.getLogger(__name__).exception("progress callback failed")
 
     instance.add_event_listener(run_id, on_stored)
+    wait = WarehouseWait(instance, run_id, wait_limit)
     worker = threading.Thread(target=execute, name=f"yecai-run-{job_name}", daemon=True)
     worker.start()
     while worker.is_alive() or not heard.empty():
-        try:
+        with contextlib.suppress(queue.Empty):
             report(heard.get(timeout=0.5))
-        except queue.Empty:
-            continue
+        if worker.is_alive():
+            waiting = wait.tick()  # raises once the wait exceeds the limit
+            if waiting:
+                notify(on_event, StepEvent("waiting", waiting))
     if "error" in result_box:
         error = result_box["error"]
         if isinstance(error, YecaiError):

@@ -6,7 +6,8 @@ taking the quality checks and publish down with them (or faking materializations
 decision is taken between two runs instead:
 
 1. the ingest run (job ``ingest_raw``) lands every raw entity, each with its batch counts;
-2. ``plan_transform`` reads which raw entities received rows since the last publish and
+2. ``plan_transform`` reads from the lake's batch records which raw entities received rows
+   since the last publish (however they were landed) and
    asks ``yecai.increment`` which dbt models those rows feed; the second run (job
    ``yecai_pipeline``, subset to exactly those models) builds them, runs their quality
    checks and the checks of the changed raw tables, and publishes.
@@ -25,8 +26,9 @@ from dataclasses import dataclass, field
 import dagster as dg
 from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
+from ingestion.batches import read_batch_records
 from orchestration.defs.quality.assets import PUBLISH_KEY
-from yecai.increment import INCREMENT_EXCLUDE, daily_increment_selection
+from yecai.increment import INCREMENT_EXCLUDE, daily_increment_selection, entities_landed_since
 from yecai.settings import Paths
 
 FULL_TAG = "yecai/full"
@@ -60,32 +62,32 @@ class TransformPlan:
         )
 
 
-def rows_landed(materialization: dg.AssetMaterialization) -> int:
-    value = materialization.metadata.get("rows_landed")
-    return int(getattr(value, "value", value) or 0)
-
-
 def changed_raw_entities(
-    instance: dg.DagsterInstance, raw_keys: Iterable[dg.AssetKey], since: float | None
+    paths: Paths, raw_keys: Iterable[dg.AssetKey], since: float | None
 ) -> list[tuple[str, str]]:
     """``(source, entity)`` of the raw assets with a batch that landed rows after ``since``.
 
-    Counted from the last publish, not from the ingest run alone: rows landed by a run whose
-    rebuild failed, or by the HR drop job, still reach the warehouse in the next increment.
+    Read from the lake's batch records, not from Dagster's events: rows landed by a bare
+    ``yecai ingest``, by a run whose rebuild failed or was killed, or by the file-drop job
+    all reach the warehouse in the next increment. Entities the definitions no longer know
+    are left out (their models are gone too).
     """
-    changed = []
-    for key in raw_keys:
-        records = instance.fetch_materializations(
-            dg.AssetRecordsFilter(asset_key=key, after_timestamp=since), limit=1000
-        ).records
-        if any(rows_landed(r.asset_materialization) > 0 for r in records):
-            changed.append((key.path[1], key.path[2]))
-    return sorted(changed)
+    known = {(key.path[1], key.path[2]) for key in raw_keys}
+    landed = entities_landed_since(read_batch_records(paths), since)
+    return [pair for pair in landed if pair in known]
 
 
 def last_publish_timestamp(instance: dg.DagsterInstance) -> float | None:
+    """When the last published build started reading the raw zone: the start of the run
+    that published it (a batch landed during that run may have been read or not, so it
+    counts as new), or the publish itself when no run is recorded."""
     event = instance.get_latest_materialization_event(PUBLISH_KEY)
-    return event.timestamp if event is not None else None
+    if event is None:
+        return None
+    record = instance.get_run_record_by_id(event.run_id) if event.run_id else None
+    if record is not None and record.start_time is not None:
+        return min(record.start_time, event.timestamp)
+    return event.timestamp
 
 
 def dbt_keys_for(dbt_defs: Sequence[dg.AssetsDefinition], selectors: list[str]) -> set:
@@ -148,7 +150,7 @@ class TransformPlanner:
             checked = set(self.raw_keys) | models
             changed: list[tuple[str, str]] = []
         else:
-            changed = changed_raw_entities(instance, self.raw_keys, since)
+            changed = changed_raw_entities(paths, self.raw_keys, since)
             models = dbt_keys_for(self.dbt_defs, daily_increment_selection(changed))
             checked = {k for k in self.raw_keys if (k.path[1], k.path[2]) in changed} | models
             reason = (

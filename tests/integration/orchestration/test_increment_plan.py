@@ -1,7 +1,7 @@
 """The rebuild run's plan, from what the instance recorded (fixture dbt project, real instance).
 
-The raw batches are recorded as materializations with their ``rows_landed`` (what the ingest
-step writes); the plan must pick the dbt models those rows feed, never a view, never a model
+The raw batches are recorded as the lake's batch records with their ``rows_landed`` (what
+every way of landing rows writes); the plan must pick the dbt models those rows feed, never a view, never a model
 no new row reaches, and fall back to a full build when nothing was published yet.
 """
 
@@ -23,8 +23,27 @@ def _planner_and_graph(defs):
 
 
 def _land(instance, key: dg.AssetKey, rows: int) -> None:
-    instance.report_runless_asset_event(
-        dg.AssetMaterialization(asset_key=key, metadata={"rows_landed": rows})
+    """A batch of ``rows`` rows into raw entity ``key``, as ingestion records it (no Dagster
+    event: a bare `yecai ingest` leaves none)."""
+    from ingestion.batches import BatchResult, new_batch_id, utc_now_iso, write_batch_record
+
+    source, entity = key.path[1], key.path[2]
+    now = utc_now_iso()
+    write_batch_record(
+        get_paths(),
+        BatchResult(
+            batch_id=new_batch_id(source, entity),
+            source=source,
+            entity=entity,
+            started_at=now,
+            finished_at=now,
+            status="succeeded" if rows else "no_change",
+            rows_read=rows,
+            rows_landed=rows,
+            rows_quarantined=0,
+            watermark=None,
+            message="",
+        ),
     )
 
 
