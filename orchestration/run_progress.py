@@ -22,8 +22,12 @@ ICONS = {
     "skipped": "[yellow]↷[/]",
     "check_failed": "[bold red]✘ check[/]",
     "check_passed": "[green]✔ check[/]",
+    "warning": "[yellow]warning[/]",
+    "waiting": "[yellow]waiting[/]",
 }
 FINISHED = ("succeeded", "failed", "skipped")
+# Events about the run itself (orchestration.runner): printed even without --verbose.
+ABOUT_THE_RUN = ("warning", "waiting")
 # A tag unique to one invocation, so the progress display finds its own run's plan.
 PROGRESS_TAG = "yecai/progress"
 
@@ -102,4 +106,7 @@ class RunProgress:
             t.checks_passed += 1
         elif event.kind == "check_failed":
             t.checks_failed += 1
+        elif event.kind in ABOUT_THE_RUN and not self.verbose:
+            # an abandoned run cleaned up, a wait for the warehouse: always said, once
+            self.console.print(event_line(event), highlight=False, soft_wrap=True)
         self.status.update(status_line(self.job_name, t))

@@ -9,6 +9,8 @@ checks at the same time and GX's JSON stores are not safe for concurrent writers
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -94,9 +96,52 @@ def gx_session(paths: Paths) -> Iterator[gx.data_context.FileDataContext]:
     root = context_root(paths)
     root.mkdir(parents=True, exist_ok=True)
     with FileLock(str(root / ".gx.lock"), timeout=600):
-        context = gx.get_context(mode="file", project_root_dir=str(root))
+        context = _open_context(root)
         _configure(context, paths)
         yield context
+        _keep_good_config(root)
+
+
+def _config_file(root: Path) -> Path:
+    return root / "gx" / "great_expectations.yml"
+
+
+def _open_context(root: Path) -> gx.data_context.FileDataContext:
+    """The file context, repaired when a killed run left its configuration half written.
+
+    GX rewrites great_expectations.yml in place (not by rename) whenever a store, site or
+    data source is saved, so a run killed at that moment leaves a file GX cannot load and
+    every later run would fail until a person fixed it. The last configuration a session
+    finished with is kept beside it and put back; without one, the broken file is set aside
+    and GX starts a fresh one (``_configure`` and the suites add back what yecai needs).
+    """
+    try:
+        return gx.get_context(mode="file", project_root_dir=str(root))
+    except Exception as exc:  # GX raises several types for an unreadable configuration
+        config = _config_file(root)
+        if not config.exists():
+            raise
+        good = config.with_name(config.name + ".good")
+        logging.getLogger(__name__).warning(
+            "GX configuration %s unreadable (%s: a run was killed while writing it?); %s",
+            config,
+            type(exc).__name__,
+            "restored the last good copy" if good.exists() else "starting a fresh one",
+        )
+        if good.exists():
+            shutil.copyfile(good, config)
+        else:
+            os.replace(config, config.with_name(config.name + ".broken"))
+        return gx.get_context(mode="file", project_root_dir=str(root))
+
+
+def _keep_good_config(root: Path) -> None:
+    """Copy the configuration a session finished with beside it (by rename: never torn)."""
+    config = _config_file(root)
+    if config.exists():
+        tmp = config.with_name(config.name + ".good.tmp")
+        shutil.copyfile(config, tmp)
+        os.replace(tmp, config.with_name(config.name + ".good"))
 
 
 def close_datasource(datasource) -> None:

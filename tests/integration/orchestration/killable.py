@@ -56,9 +56,10 @@ def drop_customers(home: Path, name: str, rows: list[tuple[str, str]]) -> None:
 
 
 def start_run(*args: str) -> subprocess.Popen:
-    """``yecai run`` in the background, its output readable line by line."""
+    """``yecai run -v`` in the background, its output readable line by line (``-v``: each
+    step's start is printed as "▶ <step>", which the tests wait for and report)."""
     return subprocess.Popen(
-        [str(YECAI), "run", "--no-scorecard", *args],
+        [str(YECAI), "run", "-v", "--no-scorecard", *args],
         cwd=REPO_ROOT,
         env=dict(os.environ),
         stdout=subprocess.PIPE,

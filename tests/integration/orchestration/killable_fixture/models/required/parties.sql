@@ -1,2 +1,2 @@
 {{ config(schema='master') }}
-select 'p' as unified_code, 'n' as name where false
+select 'p' as unified_code, 'n' as name, cast(null as varchar) as unified_social_credit_code where false
