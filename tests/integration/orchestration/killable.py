@@ -41,6 +41,20 @@ columns:
 """
 
 
+def use_killable_company(tmp_path: Path, monkeypatch, **env: str) -> Path:
+    """A home holding the killable company, made current for ``yecai`` (plus ``env``)."""
+    home = tmp_path / "home"
+    make_company(home)
+    monkeypatch.setenv("YECAI_HOME", str(home))
+    monkeypatch.setenv("DAGSTER_HOME", str(home / "dagster"))
+    monkeypatch.setenv("YECAI_DBT_PROJECT_DIR", str(KILLABLE_DBT))
+    monkeypatch.setenv("YECAI_FIRST_PERIOD", "2025-01")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("YECAI_DAGSTER_PG_URL", raising=False)
+    return home
+
+
 def make_company(home: Path) -> None:
     scaffold_company(home)
     sources = (home / "sources.yml").read_text(encoding="utf-8").replace("sources: {}\n", "")

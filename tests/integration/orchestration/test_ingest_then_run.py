@@ -14,10 +14,9 @@ import duckdb
 import pytest
 
 from tests.integration.orchestration.killable import (
-    KILLABLE_DBT,
     drop_customers,
-    make_company,
     published_rows,
+    use_killable_company,
 )
 from tests.orchestration.demo_helpers import yecai
 from yecai.settings import get_paths
@@ -29,15 +28,11 @@ PUBLISHED_SQL = "select customer_id, name from finance.customer_names order by c
 
 @pytest.fixture
 def killable_home(tmp_path, monkeypatch):
-    home = tmp_path / "home"
-    make_company(home)
-    monkeypatch.setenv("YECAI_HOME", str(home))
-    monkeypatch.setenv("DAGSTER_HOME", str(home / "dagster"))
-    monkeypatch.setenv("YECAI_DBT_PROJECT_DIR", str(KILLABLE_DBT))
-    monkeypatch.setenv("YECAI_FIRST_PERIOD", "2025-01")
-    monkeypatch.setenv("YECAI_FIXTURE_SLOW_ROWS", "1000")
-    monkeypatch.delenv("YECAI_DAGSTER_PG_URL", raising=False)
-    return home
+    return use_killable_company(
+        tmp_path,
+        monkeypatch,
+        YECAI_FIXTURE_SLOW_ROWS="1000",
+    )
 
 
 def ok(*args: str) -> str:

@@ -19,11 +19,11 @@ from tests.integration.orchestration.killable import (
     drop_customers,
     kill_hard,
     last_step,
-    make_company,
     published_rows,
     read_until,
     start_run,
     survivors,
+    use_killable_company,
     wait_for_file,
 )
 from tests.orchestration.demo_helpers import yecai
@@ -37,16 +37,12 @@ PUBLISHED_SQL = "select customer_id, name from finance.customer_names order by c
 
 @pytest.fixture
 def killable_home(tmp_path, monkeypatch):
-    home = tmp_path / "home"
-    make_company(home)
-    monkeypatch.setenv("YECAI_HOME", str(home))
-    monkeypatch.setenv("DAGSTER_HOME", str(home / "dagster"))
-    monkeypatch.setenv("YECAI_DBT_PROJECT_DIR", str(KILLABLE_DBT))
-    monkeypatch.setenv("YECAI_FIRST_PERIOD", "2025-01")
-    # If the killed run's slot were still held, fail in a minute instead of hanging.
-    monkeypatch.setenv("YECAI_WAREHOUSE_WAIT_SECONDS", "60")
-    monkeypatch.delenv("YECAI_DAGSTER_PG_URL", raising=False)
-    return home
+    return use_killable_company(
+        tmp_path,
+        monkeypatch,
+        # If the killed run's slot were still held, fail in a minute instead of hanging.
+        YECAI_WAREHOUSE_WAIT_SECONDS="60",
+    )
 
 
 def unfinished_runs(paths) -> list[dg.DagsterRun]:
