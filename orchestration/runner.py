@@ -151,6 +151,8 @@ def run_job(
     from orchestration.run_guard import guard_this_process
     from orchestration.warehouse_wait import WarehouseWait, wait_limit_seconds
 
+    # First: loading the definitions may start `dbt deps`/`dbt parse`, which must die with us.
+    guard_this_process()
     defs = definitions or load_definitions()
     try:
         job = defs.resolve_job_def(job_name)
@@ -169,7 +171,6 @@ def run_job(
         period_range = None  # nothing in this job is per period: run it whole
     wait_limit = wait_limit_seconds()
     instance = get_instance(paths)
-    guard_this_process()
     for gone in fail_abandoned_runs(instance):
         notify(on_event, StepEvent("warning", gone.message()))
     run_id = str(uuid.uuid4())

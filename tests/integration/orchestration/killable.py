@@ -93,11 +93,14 @@ def read_until(proc: subprocess.Popen, marker: str, seen: list[str]) -> bool:
 
 
 def start_ticks(pid: int) -> str | None:
+    """When ``pid`` started (to tell a reused pid apart); None once it is gone or has exited
+    (a zombie holds no memory, file or lock: it only waits for its parent to reap it)."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
     except OSError:
         return None
-    return stat.rsplit(")", 1)[1].split()[19]
+    fields = stat.rsplit(")", 1)[1].split()
+    return None if fields[0] in ("Z", "X") else fields[19]
 
 
 def parent_of(pid: int) -> int | None:
