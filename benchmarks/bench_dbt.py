@@ -92,7 +92,7 @@ class DbtTiming:
 def dbt(home: Path, *args: str) -> DbtTiming:
     """Run dbt; the timing of the whole run and of its models (from run_results.json)."""
     from orchestration.defs.transform.dbt_args import dbt_env
-    from orchestration.defs.transform.project import ensure_packages
+    from orchestration.defs.transform.project_files import ensure_packages
     from yecai.settings import get_paths
 
     paths = get_paths()

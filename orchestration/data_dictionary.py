@@ -24,8 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from orchestration.commands.dbt_cmd import dbt_command, prepared_env
-from orchestration.defs.shared.resources import hold_warehouse_lock
-from orchestration.defs.transform.project import ensure_packages
+from orchestration.defs.transform.project_files import ensure_packages
 from quality.published_relations import is_published
 from yecai.errors import YecaiError
 from yecai.published import LAKE_ALIAS
@@ -206,6 +205,9 @@ def run_dbt_docs(paths: Paths, target: Path) -> None:
     args = ["docs", "generate", "--target-path", str(target), "--quiet"]
     # The catalog opens the warehouse; DuckDB allows one process at a time to hold it for
     # writing, so wait for a running pipeline step as every other writer does.
+    # dagster (through the resources module) only when a dictionary is built, not on import
+    from orchestration.defs.shared.resources import hold_warehouse_lock
+
     with hold_warehouse_lock(paths, LOCK_WAIT_S):
         done = subprocess.run(
             dbt_command(paths, args),

@@ -15,7 +15,11 @@ import subprocess
 import typer
 
 from orchestration.defs.transform.dbt_args import dbt_env
-from orchestration.defs.transform.project import dbt_executable, ensure_packages, is_dbt_project
+from orchestration.defs.transform.project_files import (
+    dbt_executable,
+    ensure_packages,
+    is_dbt_project,
+)
 from yecai.config import is_configured, not_configured
 from yecai.errors import YecaiError
 from yecai.settings import Paths, get_paths

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -19,20 +19,14 @@ from rich.progress import (
 from rich.table import Table
 
 from demo.defects import DefectLog
-from demo.generate import (
-    CRM_SQLITE,
-    ERP_SQLITE,
-    GROUND_TRUTH,
-    MANIFEST,
-    STEPS,
-    DemoSummary,
-    generate_demo,
-)
 from demo.install import erp_url_written, install_company
 from demo.sqlio import TargetError, parse_target
 from orchestration.commands import demo_crm_cmd
 from yecai.errors import YecaiError
 from yecai.settings import get_paths
+
+if TYPE_CHECKING:  # the generator imports the whole demo world: only when a command needs it
+    from demo.generate import DemoSummary
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -120,6 +114,8 @@ def generate(
     Also installs the demo company's configuration (demo/company/: sources.yml, contracts, its
     dbt project) into YECAI_HOME, as `yecai init` lays out any company.
     """
+    from demo.generate import STEPS, generate_demo
+
     console = Console()
     paths = get_paths()
     out_dir = out or paths.demo
@@ -177,6 +173,8 @@ def generate(
 
 
 def _manifest(out_dir: Path) -> dict:
+    from demo.generate import ERP_SQLITE, MANIFEST
+
     path = out_dir / MANIFEST
     if not path.exists():
         if (out_dir / ERP_SQLITE).exists():
@@ -211,6 +209,7 @@ def advance(
     """Move the demo company forward: new documents and vouchers, changes, deletes, late rows."""
     from demo.crm.advance import advance_crm
     from demo.erp.advance import ClockMissing, advance_erp
+    from demo.generate import CRM_SQLITE, GROUND_TRUTH
 
     console = Console()
     out_dir = out or get_paths().demo

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.defs.transform.dbt_args import dbt_env
-from orchestration.defs.transform.project import dbt_executable, ensure_packages
+from orchestration.defs.transform.project_files import dbt_executable, ensure_packages
 from yecai.settings import get_paths
 
 
