@@ -317,7 +317,7 @@ def audit_and_publish(
         from yecai.privacy.audit import record_publish
 
         record_publish(paths, entry["version"], run_id, entry["reason"] if forced else None)
-        roles = _write_role_copies(paths, snapshot, entry["version"])
+        roles = write_role_copies_after(paths, snapshot, entry["version"])
         from quality.versions import prune_after_publish
 
         prune_after_publish(paths)
@@ -335,8 +335,9 @@ def audit_and_publish(
         )
 
 
-def _write_role_copies(paths: Paths, snapshot: int, version: str) -> str:
-    """Each role's copy of the snapshot just committed; what was written, as a message.
+def write_role_copies_after(paths: Paths, snapshot: int, version: str | None) -> str:
+    """Each role's copy of the snapshot just committed (a publish or a close); what was
+    written, as a message.
 
     The snapshot stands whatever happens here: a copy that cannot be written keeps the
     previous publish's copy (files are replaced whole) and the message says why.

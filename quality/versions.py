@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 import yaml
@@ -175,21 +176,40 @@ def latest_publish(snapshots: list[Snapshot]) -> Snapshot | None:
     return published[-1] if published else None
 
 
+class Close(NamedTuple):
+    snapshot_id: int  # the snapshot named as the close
+    version: str | None  # its version label
+    role_copies: str  # what was re-written per role (their governance.period_closes)
+
+
 def close_period(
     paths: Paths, period: str, who: str, as_of: str | None = None, note: str | None = None
-) -> tuple[int, str | None]:
+) -> Close:
     """Name a published snapshot (default: the latest publish) as ``period``'s close.
 
-    Returns the snapshot id and its version. Recorded in ``governance.period_closes`` by a
-    snapshot of its own; the named snapshot never expires.
+    Recorded in ``governance.period_closes`` by a snapshot of its own; the named snapshot
+    never expires. Each role's copy is then re-written from that new snapshot, so a role's
+    ``governance.period_closes`` lists the close too.
     """
     if not _PERIOD.match(period):
         raise YecaiError(f"{period!r} is not a fiscal period", "use YYYY-MM, e.g. 2025-03")
-    from quality.lake_writer import lake_writer
-
     if not lake_location(paths).exists():
         raise YecaiError("nothing has been published yet", "publish first (`yecai run`)")
-    with publish_lock(paths), lake_writer(paths) as con:
+    from quality.publish import write_role_copies_after  # publish imports this module
+
+    with publish_lock(paths):
+        target, marker = _record_close(paths, period, who, as_of, note)
+        roles = write_role_copies_after(paths, marker, target.version)
+    return Close(target.snapshot_id, target.version, roles)
+
+
+def _record_close(
+    paths: Paths, period: str, who: str, as_of: str | None, note: str | None
+) -> tuple[Snapshot, int]:
+    """Commit the close: (the snapshot named, the id of the snapshot that records it)."""
+    from quality.lake_writer import lake_writer
+
+    with lake_writer(paths) as con:
         snapshots = read_snapshots(con)
         wanted = parse_as_of(as_of)
         if wanted is None:
@@ -221,7 +241,8 @@ def close_period(
             [who, f"close {period} = snapshot {target.snapshot_id}", json.dumps(info)],
         )
         con.execute("commit")
-        return target.snapshot_id, target.version
+        marker = int(con.execute(f"select id from {LAKE_ALIAS}.current_snapshot()").fetchone()[0])
+        return target, marker
 
 
 # --- retention ---------------------------------------------------------------------------

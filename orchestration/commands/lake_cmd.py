@@ -173,11 +173,14 @@ def register(app: typer.Typer) -> None:
         """
         from quality.versions import close_period, who
 
-        snapshot, version = close_period(get_paths(), period, who(), as_of, note)
-        Console().print(
-            f"[green]closed {period}[/]: snapshot {snapshot} (version {version}); read it with "
-            f"--as-of close:{period}"
+        done = close_period(get_paths(), period, who(), as_of, note)
+        console = Console()
+        console.print(
+            f"[green]closed {period}[/]: snapshot {done.snapshot_id} (version {done.version}); "
+            f"read it with --as-of close:{period}"
         )
+        if done.role_copies:
+            console.print(done.role_copies, markup=False, highlight=False)
 
     @app.command("prune")
     def prune(

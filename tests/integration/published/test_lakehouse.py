@@ -202,3 +202,28 @@ def test_a_changed_table_ends_equal_to_the_build_duplicates_included(lake_home):
         "v20250101T000000000001Z",
     )
     assert old == [(1, "x", 2), (2, "y", 1)]
+
+
+def test_a_close_reaches_every_roles_copy(lake_home, monkeypatch):
+    """Role copies are written from a snapshot; the close is a snapshot of its own, so without
+    a re-write a role's ``governance.period_closes`` would lag the operator's lake."""
+    from yecai.privacy.policy import ROLE_NAMES
+    from yecai.privacy.role_copies import open_role_copy
+
+    monkeypatch.setenv("YECAI_TOKEN_KEY", "11" * 32)
+    monkeypatch.setenv("YECAI_PUBLISH_KEY", "22" * 32)
+    paths = lake_home
+    build_warehouse(paths.build_db, 1)
+    published = publish(paths, "v20250101T000000000001Z")
+    done = close_period(paths, "2025-03", "controller")
+    assert done.snapshot_id == published
+    assert all(role in done.role_copies for role in ROLE_NAMES), done.role_copies
+    for role in ROLE_NAMES:
+        con = open_role_copy(paths, role, purpose="test")
+        try:
+            closes = con.execute(
+                "select period, snapshot_id from governance.period_closes"
+            ).fetchall()
+        finally:
+            con.close()
+        assert closes == [("2025-03", published)], role
