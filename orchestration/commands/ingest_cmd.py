@@ -9,8 +9,6 @@ from rich.table import Table
 
 from ingestion.batches import FAILING_STATUSES, QUARANTINED_ALL, BatchResult
 from ingestion.config import load_config
-from ingestion.revalidate import REVALIDATION_NOTE, revalidate
-from ingestion.runner import ingest, select_entities
 from yecai.settings import get_paths
 
 STATUS_STYLE = {
@@ -83,6 +81,10 @@ def register(app: typer.Typer) -> None:
         With --revalidate, re-check what is already landed against the current contracts.
         """
         paths = get_paths()
+        # the engine (duckdb, pyarrow) loads here, not when any yecai command starts
+        from ingestion.revalidate import revalidate
+        from ingestion.runner import ingest, select_entities
+
         pairs = select_entities(load_config(paths), source, entity)
         console = Console()
         if revalidate_landed:
@@ -126,6 +128,8 @@ def register(app: typer.Typer) -> None:
 def _finish(console: Console, results: list[BatchResult]) -> None:
     """The summary, each failure's message, and exit 1 if any batch failed or landed
     nothing because every row was quarantined."""
+    from ingestion.revalidate import REVALIDATION_NOTE
+
     console.print(summary_table(results))
     failed = [r for r in results if r.status in FAILING_STATUSES]
     for r in failed:
