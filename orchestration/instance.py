@@ -60,9 +60,21 @@ def ensure_instance(paths: Paths, env: dict[str, str] | None = None) -> Path:
     return home
 
 
+# One instance per installation and configuration in a process: opening one (storage engines,
+# schema checks) costs ~0.7 s, and `yecai run` asked for it five times (planner, two runs,
+# progress display). The configuration text and the PostgreSQL URL (dagster.yaml names only its
+# variable) are part of the key: either changed opens a new one.
+_instances: dict[tuple[str, str, str | None], object] = {}
+
+
 def get_instance(paths: Paths):
     """The DagsterInstance of this installation (creating its dagster.yaml if needed)."""
     import dagster as dg
 
-    ensure_instance(paths)
-    return dg.DagsterInstance.from_config(str(paths.dagster_home))
+    home = ensure_instance(paths)
+    config = (home / "dagster.yaml").read_text(encoding="utf-8")
+    key = (str(home.resolve()), config, os.environ.get(PG_URL_ENV))
+    instance = _instances.get(key)
+    if instance is None:
+        instance = _instances[key] = dg.DagsterInstance.from_config(str(home))
+    return instance
