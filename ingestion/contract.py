@@ -34,6 +34,9 @@ class Column:
     # still lands, so documents and vouchers stay complete, and the manifest lists its key.
     warn_if_null: bool = False
     description: str = ""
+    # The column's privacy class (national_id, salary, ...; ``none`` when reviewed as not
+    # sensitive); yecai.privacy reads the tags, ingestion only keeps its values out of messages.
+    classification: str | None = None
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,9 @@ def parse_contract(data: dict, source: str, entity: str, where: str = "contract"
                 nullable=bool(raw.get("nullable", True)),
                 warn_if_null=bool(raw.get("warn_if_null", False)),
                 description=str(raw.get("description", "")),
+                classification=(
+                    str(raw["classification"]) if raw.get("classification") is not None else None
+                ),
             )
         )
     names = [c.name for c in columns]

@@ -43,6 +43,7 @@ from ingestion.landing import (
 from ingestion.process import count_rows, process_batch
 from ingestion.raw_integrity import entity_problems
 from yecai.errors import YecaiError
+from yecai.privacy.redact import redact_text
 from yecai.settings import Paths
 
 ProgressFn = Callable[[str, int, int | None], None]
@@ -516,7 +517,9 @@ def _failed(
         # Not a user error: keep the type and the innermost frame so it can be debugged.
         frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
         where = f" at {Path(frame.filename).name}:{frame.lineno}" if frame else ""
-        message = f"unexpected {type(exc).__name__}{where}: {exc}"
+        # The library's own text may quote the cell it choked on: scrub ID numbers, cards,
+        # phones, e-mails and secrets (this message reaches run failures and alerts).
+        message = f"unexpected {type(exc).__name__}{where}: {redact_text(str(exc))}"
     result = BatchResult(
         batch_id=batch_id or new_batch_id(source, entity),
         source=source,

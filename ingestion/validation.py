@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ingestion.contract import Contract
+from ingestion.contract import Column, Contract
 from ingestion.duck import ident, sql_str
+from yecai.privacy.vocabulary import class_by_column_name
 
 # How a value is shown inside a quarantine reason: enough to recognise it, never a novel.
 _REASON_VALUE_CHARS = 60
@@ -183,6 +184,13 @@ def fast_cast_sql(expr: str, ctype: str) -> str:
     return f"case when {unpadded} then try_cast({text} as {ctype}) end"
 
 
+def _is_classified(col: Column) -> bool:
+    """Tagged with a class, or named like one while untagged (fail closed, as redaction)."""
+    if col.classification is not None:
+        return col.classification != "none"
+    return class_by_column_name(col.name) is not None
+
+
 def typed_select_sql(
     contract: Contract,
     mapping: dict[str, str],
@@ -211,12 +219,16 @@ def typed_select_sql(
         selects.append(f"{typed} as {ident(col.name)}")
         selects.append(f"cast({src_sql} as varchar) as {ident(f'_raw_{i}')}")
         if col.type != "varchar":
-            shown = f"left(cast({src_sql} as varchar), {_REASON_VALUE_CHARS})"
+            shown = f"'''' || left(cast({src_sql} as varchar), {_REASON_VALUE_CHARS}) || ''''"
+            if _is_classified(col):
+                # a person's pay or birth date: the reason reaches batch messages and
+                # governance.ingestion_batches, so it says which column and why, never the value
+                shown = f"'of ' || length(cast({src_sql} as varchar)) || ' characters (not shown)'"
             codes.append("invalid_value")
             reasons.append(
                 f"case when nullif(trim(cast({src_sql} as varchar)), '') is not null "
                 f"and {typed} is null then "
-                f"'column {sql_str(col.name)}: value ''' || {shown} || ''' is not a valid "
+                f"'column {sql_str(col.name)}: value ' || {shown} || ' is not a valid "
                 f"{col.type}' end"
             )
         if col.name in contract.primary_key:

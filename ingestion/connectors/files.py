@@ -173,10 +173,13 @@ def read_csv_export(path: Path, contract: Contract) -> FileTable:
     lines = decoded.lines
     if lines and not lines[-1].endswith(("\n", "\r")):
         # Exports end every line with a line break; one that stops mid-line was cut off,
-        # and its last value may be cut short without any other sign.
+        # and its last value may be cut short without any other sign. Say where, never what:
+        # this message reaches batch records, the run failure and alerts, and the row is a
+        # person's (name, ID number, account).
         raise YecaiError(
             f"{path.name}: the file does not end with a line break, so its last row "
-            f"(line {len(lines)}: {lines[-1][:60]!r}) may be cut short: the file looks truncated",
+            f"(line {len(lines)}, {len(lines[-1])} characters) may be cut short: "
+            "the file looks truncated",
             "copy or export the file again, completely (if it is complete, add a final line break)",
         )
     delimiter = sniff_delimiter(lines, known_headers(contract))

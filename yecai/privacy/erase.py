@@ -491,6 +491,7 @@ def erase_person(
         raise YecaiError("erasure needs a reason for the audit log", 'pass --reason "…"')
     key = load_key("token", paths.home, env)
     assert key is not None
+    _require_keys_of_encrypted_copies(paths, env)
     person_token = token(key.material, "national_id", normalise("national_id", national_id))
     with publish_lock(paths):  # no publish writes the lake or the role copies meanwhile
         classes = Classes(paths)
@@ -518,6 +519,21 @@ def erase_person(
         remaining=report.remaining,
     )
     return report
+
+
+def _require_keys_of_encrypted_copies(paths: Paths, env: Mapping[str, str] | None) -> None:
+    """An encrypted role copy (hr) holds the person in clear and only the publish key can
+    re-write it: without the key, stop before any file changes rather than erase the person
+    everywhere else and leave them there."""
+    from yecai.privacy.role_copies import ENCRYPTED_ROLES, role_copy_path
+
+    held = [r for r in ENCRYPTED_ROLES if role_copy_path(paths, r).exists()]
+    if held and load_key("publish", paths.home, env, required=False) is None:
+        raise YecaiError(
+            f"the {', '.join(held)} role's copy is encrypted with the publish key and may hold "
+            "the person in clear, but no publish key is set; nothing was changed",
+            "set YECAI_PUBLISH_KEY_FILE (docs/security.md, Keys) and run the erase again",
+        )
 
 
 def _rewrite_role_copies(paths: Paths, env: Mapping[str, str] | None) -> str:

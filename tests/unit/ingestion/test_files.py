@@ -49,6 +49,32 @@ def test_file_cut_inside_a_character_is_reported_as_truncated():
         detect_encoding(cut, "a.csv")
 
 
+def test_a_csv_cut_mid_row_is_truncated_and_the_message_quotes_none_of_the_row(tmp_path):
+    """The batch message reaches the batch record, the run failure and the alert: it says
+    where the file stops, never what the cut-off row holds (a name, an ID number)."""
+    path = tmp_path / "pay_2025-01.csv"
+    path.write_bytes((CSV_TEXT + "E003,王五,7000.0").encode("gbk"))
+    with pytest.raises(YecaiError) as exc:
+        read_csv_export(path, CONTRACT)
+    assert "truncated" in exc.value.what and "line 4" in exc.value.what
+    assert "E003" not in exc.value.what and "王五" not in exc.value.what
+    assert "7000" not in exc.value.what
+
+
+def test_an_unexpected_error_quoting_a_value_is_recorded_without_it(tmp_path):
+    """A driver's or DuckDB's own error may quote the cell it choked on; the batch record
+    (and so the run failure and the alert) keeps the error, not the ID number or card."""
+    from ingestion.runner import _failed
+
+    error = ValueError("Could not convert '320583198706235311' / '6217009988776655442'")
+    result = _failed(Paths(home=tmp_path), "hr", "employees", "2025-01-01T00:00:00Z", None, error)
+    assert "Could not convert" in result.message and "ValueError" in result.message
+    assert "320583198706235311" not in result.message
+    assert "6217009988776655442" not in result.message
+    record = next((tmp_path / "lake" / "_meta" / "batches").glob("*.json")).read_text()
+    assert "320583198706235311" not in record
+
+
 def test_utf16_is_refused_with_what_to_do():
     with pytest.raises(YecaiError) as exc:
         detect_encoding(CSV_TEXT.encode("utf-16"), "a.csv")

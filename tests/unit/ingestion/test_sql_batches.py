@@ -383,3 +383,39 @@ def test_a_cursor_the_live_table_lacks_fails_the_batch_naming_it(tmp_path, monke
     assert "cursor 'updated_at' is not a column of table orders" in result.message
     assert "did you mean 'update_at'?" in result.message
     assert not (paths.raw / "shop" / "orders").exists()
+
+
+def test_a_quarantine_reason_does_not_quote_a_classified_value():
+    """A pay amount typed with its unit is quarantined, and the reason (which reaches batch
+    messages and governance.ingestion_batches) says which column and why, not the pay; an
+    unclassified column's bad value is still quoted, to recognise it."""
+    from ingestion.contract import parse_contract
+    from ingestion.validation import typed_select_sql
+
+    contract = parse_contract(
+        {
+            "primary_key": ["id"],
+            "columns": [
+                {"name": "id", "type": "varchar", "nullable": False},
+                {"name": "pay", "type": "decimal(18,2)", "classification": "salary"},
+                {"name": "birth_date", "type": "date"},  # its name says it: fail closed
+                {"name": "qty", "type": "integer"},
+            ],
+        },
+        "hr",
+        "pay",
+    )
+    con = duckdb.connect()
+    con.execute(
+        "create table src as select 1 as _row_number, false as _src_deleted, 'E1' as id, "
+        "'18765.43元' as pay, "
+        "'1987-13-45' as birth_date, '3x' as qty"
+    )
+    mapping = {c: c for c in ("id", "pay", "birth_date", "qty")}
+    (reasons,) = con.execute(
+        f"select _reasons from ({typed_select_sql(contract, mapping, (), 'src')})"
+    ).fetchone()
+    text = " | ".join(reasons)
+    assert "column pay:" in text and "column birth_date:" in text
+    assert "18765.43" not in text and "1987-13-45" not in text
+    assert "column qty: value '3x' is not a valid integer" in text
