@@ -345,6 +345,12 @@ def run_script(home: Path) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--demo", type=Path, help="a generated demo folder to copy")
+    parser.add_argument(
+        "--home",
+        type=Path,
+        help="run the phases in this existing installation (kept) instead of a fresh copy: "
+        "e.g. --phases nrt on a home whose first run is done",
+    )
     parser.add_argument("--scale", default="0.1", help="generate at this scale without --demo")
     parser.add_argument("--label", help="scale label for the report (default --scale)")
     parser.add_argument("--keep", action="store_true", help="keep the installation")
@@ -358,12 +364,18 @@ def main() -> int:
     parser.add_argument("--interval", type=float, default=2.0, help="watch poll interval (s)")
     args = parser.parse_args()
     phases = args.phases.split(",")
-    home = Path(tempfile.mkdtemp(prefix="yecai-bench-increment-"))
+    home = (
+        args.home.resolve()
+        if args.home
+        else Path(tempfile.mkdtemp(prefix="yecai-bench-increment-"))
+    )
     env = {k: v for k, v in os.environ.items() if k != "YECAI_DBT_PROJECT_DIR"}
     env["YECAI_HOME"] = str(home)
     report: dict = {"load_at_start": _loadavg(), "home": str(home)}
     try:
-        if args.demo:
+        if args.home:
+            pass
+        elif args.demo:
             copy_demo(args.demo, home / "demo")
         else:
             report["generate"] = timed(
@@ -403,7 +415,7 @@ def main() -> int:
             json.dumps(report, indent=1, default=str)
         )
     finally:
-        if not args.keep:
+        if not (args.keep or args.home):
             shutil.rmtree(home, ignore_errors=True)
     return 0
 
