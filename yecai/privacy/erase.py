@@ -522,9 +522,9 @@ def erase_person(
 
 
 def _require_keys_of_encrypted_copies(paths: Paths, env: Mapping[str, str] | None) -> None:
-    """An encrypted role copy (hr) holds the person in clear and only the publish key can
-    re-write it: without the key, stop before any file changes rather than erase the person
-    everywhere else and leave them there."""
+    """An encrypted role copy (the role that sees identities) holds the person in clear, and
+    only the publish key can re-write it: without the key, stop before any file changes
+    rather than erase the person everywhere else and leave them there."""
     from yecai.privacy.role_copies import ENCRYPTED_ROLES, role_copy_path
 
     held = [r for r in ENCRYPTED_ROLES if role_copy_path(paths, r).exists()]
