@@ -43,12 +43,8 @@ from orchestration.defs.quality.tables import candidate_tables
 from orchestration.defs.shared.resources import WarehouseWriter, YecaiHome
 from orchestration.defs.transform.assets import build_dbt_assets
 from orchestration.defs.transform.dbt_args import dbt_env
-from orchestration.defs.transform.project import (
-    dbt_project,
-    dbt_resource,
-    is_dbt_project,
-    load_manifest,
-)
+from orchestration.defs.transform.project import dbt_project, dbt_resource, load_manifest
+from orchestration.defs.transform.project_files import is_dbt_project
 from orchestration.defs.transform.translator import YecaiDbtTranslator
 from yecai.config import is_configured, not_configured
 from yecai.errors import YecaiError

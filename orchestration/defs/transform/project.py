@@ -17,42 +17,15 @@ from dagster_dbt import DbtCliResource, DbtProject
 from filelock import FileLock
 from packaging import version
 
-from orchestration.defs.transform.project_files import (  # re-exported: one import for callers
-    DBT_PACKAGE_DIR,
-    PACKAGE_NAME,
+from orchestration.defs.transform.project_files import (
     REGISTRY_ENV,
     REGISTRY_STAMP,
     bundled_dbt_version,
     dbt_executable,
     ensure_packages,
-    install_packages,
-    is_dbt_project,
     manifest_is_stale,
-    newest_source_mtime,
-    packages_installed,
-    uses_product_package,
 )
 from yecai.errors import YecaiError
-
-__all__ = [
-    "DBT_PACKAGE_DIR",
-    "PACKAGE_NAME",
-    "REGISTRY_ENV",
-    "REGISTRY_STAMP",
-    "YecaiDbtCliResource",
-    "bundled_dbt_version",
-    "dbt_executable",
-    "dbt_project",
-    "dbt_resource",
-    "ensure_packages",
-    "install_packages",
-    "is_dbt_project",
-    "load_manifest",
-    "manifest_is_stale",
-    "newest_source_mtime",
-    "packages_installed",
-    "uses_product_package",
-]
 
 
 class YecaiDbtCliResource(DbtCliResource):

@@ -11,11 +11,8 @@ from dagster_dbt import DbtCliResource
 from dagster_dbt.core import resource as dagster_dbt_resource
 
 from demo.install import COMPANY_DIR
-from orchestration.defs.transform.project import (
-    YecaiDbtCliResource,
-    bundled_dbt_version,
-    dbt_executable,
-)
+from orchestration.defs.transform.project import YecaiDbtCliResource
+from orchestration.defs.transform.project_files import bundled_dbt_version, dbt_executable
 
 pytestmark = pytest.mark.unit
 
