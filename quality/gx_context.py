@@ -27,6 +27,8 @@ REDACTING_STORE = {
     "class_name": "RedactingValidationResultsStore",
     "module_name": "quality.gx_redacting_store",
 }
+# Written once every stored validation result has gone through the redacting store.
+REDACTED_MARKER = ".validation-results-redacted"
 WAREHOUSE_DATASOURCE = "warehouse"
 LAKE_DATASOURCE = "lake"
 
@@ -65,26 +67,34 @@ def _configure(context, paths: Paths) -> None:
         )
     if "local_site" in (context.variables.data_docs_sites or {}):
         context.delete_data_docs_site("local_site")  # one site, where the reports live
-    _use_redacting_store(context)
+    _use_redacting_store(context, context_root(paths))
 
 
-def _use_redacting_store(context) -> None:
+def _use_redacting_store(context, root: Path) -> None:
     """Validation results go through ``RedactingValidationResultsStore`` (no sensitive value
-    on disk). A context created before it existed has its stored results rewritten once."""
+    on disk). Results stored before it existed are rewritten once, then a marker says so.
+
+    GX 1.x loads its default results store whatever the configuration file names, so the
+    store is put in place in every session; only the rewrite is once (it costs a second per
+    hundred stored results, and every run adds about a hundred).
+    """
     name = context.validation_results_store_name
     config = dict(context.config.stores.get(name) or {})
-    if config.get("class_name") == REDACTING_STORE["class_name"]:
-        return
     backend = config.get("store_backend") or {
         "class_name": "TupleFilesystemStoreBackend",
         "base_directory": "uncommitted/validations/",
     }
     store = context.add_store(name, {**REDACTING_STORE, "store_backend": backend})
+    marker = root / "gx" / REDACTED_MARKER
+    if marker.exists():
+        return
     for key in store.list_keys():
         try:
             store.set(key, store.get(key))  # serialise again, now redacted
         except Exception as exc:  # an unreadable old result: say so, GX reports it too
             logging.getLogger(__name__).warning("could not redact stored result %s: %s", key, exc)
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.touch()
 
 
 @contextmanager

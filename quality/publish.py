@@ -46,6 +46,7 @@ __all__ = [
     "PublishOutcome",
     "VersionInfo",
     "audit_and_publish",
+    "audit_build",
     "list_versions",
     "publish_log_path",
     "read_publish_log",
@@ -210,12 +211,6 @@ def read_run_history(paths: Paths, run_id: str) -> list[CheckResult]:
     )
 
 
-def missing_tables(planned: list[tuple[str, str]], recorded: list[CheckResult]) -> list[str]:
-    """Tables with a planned (asset, check) that ``recorded`` has no result for (pure)."""
-    have = {(r.asset, r.check) for r in recorded}
-    return sorted({asset for asset, check in planned if (asset, check) not in have})
-
-
 def latest_per_check(results: list[CheckResult]) -> list[CheckResult]:
     """The most recent result of each (asset, check): a retried check counts once (pure)."""
     latest: dict[tuple[str, str], CheckResult] = {}
@@ -224,30 +219,62 @@ def latest_per_check(results: list[CheckResult]) -> list[CheckResult]:
     return list(latest.values())
 
 
-def _audit(
+def audit_build(
     paths: Paths, build: Path, run_id: str, params: QualityParams | None
 ) -> list[CheckResult]:
     """Every planned check's result for this run: reused when the run already checked a
-    table (Dagster's asset checks ran the suites minutes ago), run now otherwise.
+    table (Dagster's asset checks ran the suites minutes ago), carried over from an earlier
+    audit when neither the check nor its table changed since (quality/audit_memo.py), run
+    now otherwise.
 
-    Outside a pipeline run (``yecai publish``) the run id has no history, so every suite
-    runs here, as it always did. Data Docs are rebuilt once either way.
+    Outside a pipeline run (``yecai publish``) the run id has no history, so every check is
+    carried over or run here. Data Docs are rebuilt once either way.
     """
+    from quality import audit_memo
+    from quality.catalog import read_catalog
     from quality.gx_context import build_data_docs  # GX is heavy: load it only when auditing
-    from quality.runner import planned_checks, run_checks_for_tables
+    from quality.params import default_params
+    from quality.redaction import SensitiveColumns
+    from quality.results import append_history
+    from quality.runner import planned_assets_and_checks, run_checks_for_tables
 
-    planned = [(c.asset, c.name) for c in planned_checks(paths, build, params)]
+    assets, planned = planned_assets_and_checks(paths, build, params)
     recorded = latest_per_check(read_run_history(paths, run_id))
-    planned_set = set(planned)
+    planned_set = {(c.asset, c.name) for c in planned}
     reused = [r for r in recorded if (r.asset, r.check) in planned_set]
-    todo = missing_tables(planned, reused)
+    have = {(r.asset, r.check) for r in reused}
+
+    catalog = read_catalog(build)
+    classifier = SensitiveColumns(paths)
+    sample = (params or default_params()).failing_keys_sample
+    todo_checks = [c for c in planned if (c.asset, c.name) not in have]
+    unchecked = sorted({c.asset for c in todo_checks if c.asset in assets})
+    sensitive = {t: classifier.for_asset(t, catalog.columns(t)) for t in unchecked}
+    specs = audit_memo.specs_for(todo_checks, assets, sensitive, sample)
+    prints = audit_memo.fingerprints([assets[t] for t in sorted({a for a, _ in specs})], build)
+
+    memo = audit_memo.load(paths)
+    carried: list[CheckResult] = []
+    todo: set[tuple[str, str]] = set()
+    for c in todo_checks:
+        spec = specs.get((c.asset, c.name))
+        found = (
+            audit_memo.carried_over(memo, c, spec, prints.get(c.asset), run_id) if spec else None
+        )
+        if found:
+            carried.append(found)
+        else:
+            todo.add((c.asset, c.name))
+    append_history(paths, carried)  # this run's history then holds every planned check
+
     fresh: list[CheckResult] = []
     if todo:
-        by_table = run_checks_for_tables(paths, todo, build, run_id, params)
+        tables = sorted({asset for asset, _ in todo})
+        by_table = run_checks_for_tables(paths, tables, build, run_id, params, only=todo)
         fresh = [r for rs in by_table.values() for r in rs]
     build_data_docs(paths)
     done = {(r.asset, r.check) for r in fresh}
-    return [r for r in reused if (r.asset, r.check) not in done] + fresh
+    return [r for r in reused if (r.asset, r.check) not in done] + carried + fresh
 
 
 def audit_and_publish(
@@ -258,7 +285,7 @@ def audit_and_publish(
 ) -> PublishOutcome:
     """Audit build_db with every suite; publish it unless a blocking check failed.
 
-    Results this ``run_id`` already recorded are reused (see ``_audit``); a blocking failure
+    Results this ``run_id`` already recorded are reused (see ``audit_build``); a blocking failure
     among them refuses the publish exactly like one found now.
 
     ``force_reason`` publishes despite blocking failures and is recorded with who forced it.
@@ -276,7 +303,7 @@ def audit_and_publish(
     paths.warehouse.mkdir(parents=True, exist_ok=True)
     with publish_lock(paths):
         _checkpoint(build)
-        results = _audit(paths, build, run_id, params)
+        results = audit_build(paths, build, run_id, params)
         blocking = [r for r in results if r.blocking_failure]
         forced = bool(blocking) and force_reason is not None
         entry = {

@@ -16,11 +16,13 @@ does not exist is a failed result saying so; it never raises.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from datetime import UTC, datetime
 from pathlib import Path
 
 import great_expectations as gx
 
+from quality import audit_memo
 from quality.catalog import Catalog, read_catalog
 from quality.checks import Asset, Check, Layer, to_expectation
 from quality.gx_context import (
@@ -84,12 +86,14 @@ def run_checks_for_tables(
     run_id: str | None = None,
     params: QualityParams | None = None,
     build_docs: bool = False,
+    only: Collection[tuple[str, str]] | None = None,
 ) -> dict[str, list[CheckResult]]:
     """Run the checks declared for every table in ``tables``; results by table.
 
     The catalog is read once and each layer is planned and validated once, in one GX
     session, however many tables are asked for: per-table sessions cost more than the
-    checks themselves. A table no suite covers maps to [].
+    checks themselves. A table no suite covers maps to []. ``only`` ((asset, check) pairs)
+    runs just those of the tables' checks.
     """
     db = Path(db_path) if db_path else paths.build_db
     catalog = read_catalog(db)
@@ -102,7 +106,9 @@ def run_checks_for_tables(
         assets, checks = plan(paths, lay, catalog, prm)
         # Every layer that declares checks on a table runs them, as ``run_all`` does, so a
         # publish that reuses these results has each check ``planned_checks`` lists.
-        mine = [c for c in checks if c.asset in askers]
+        mine = [
+            c for c in checks if c.asset in askers and (only is None or (c.asset, c.name) in only)
+        ]
         if not mine:
             continue
         names = {c.asset for c in mine}
@@ -116,13 +122,23 @@ def planned_checks(
     paths: Paths, db_path: Path | None = None, params: QualityParams | None = None
 ) -> list[Check]:
     """Every check the suites declare on ``db_path`` (default build_db), without running GX."""
+    return planned_assets_and_checks(paths, db_path, params)[1]
+
+
+def planned_assets_and_checks(
+    paths: Paths, db_path: Path | None = None, params: QualityParams | None = None
+) -> tuple[dict[str, Asset], list[Check]]:
+    """Every asset (by name) and check the suites declare, as ``planned_checks`` (no GX run)."""
     db = Path(db_path) if db_path else paths.build_db
     catalog = read_catalog(db)
     prm = params or default_params()
-    out: list[Check] = []
+    assets: dict[str, Asset] = {}
+    checks: list[Check] = []
     for lay in Layer:
-        out += plan(paths, lay, catalog, prm)[1]
-    return out
+        found, declared = plan(paths, lay, catalog, prm)
+        assets.update((a.name, a) for a in found)
+        checks += declared
+    return assets, checks
 
 
 def run_all(
@@ -199,6 +215,15 @@ def _run(
             runnable.append(asset)
 
     if runnable:
+        classifier = SensitiveColumns(paths)
+        sensitive = {
+            a.name: classifier.for_asset(a.name, catalog.columns(a.name)) for a in runnable
+        }
+        specs = audit_memo.specs_for(
+            [c for a in runnable for c in by_asset[a.name]], asset_by_name, sensitive, sample
+        )
+        memoable = [a for a in runnable if any((a.name, c.name) in specs for c in by_asset[a.name])]
+        before = audit_memo.fingerprints(memoable, db)
         with gx_session(paths) as context:
             sources = {}
             if any(a.source == "warehouse" for a in runnable):
@@ -212,7 +237,6 @@ def _run(
                 sources["lake"] = context.data_sources.add_or_update_sql(
                     LAKE_DATASOURCE, connection_string="duckdb:///:memory:"
                 )
-            classifier = SensitiveColumns(paths)
             try:
                 for asset in runnable:
                     results += _validate_asset(
@@ -221,7 +245,7 @@ def _run(
                         asset,
                         by_asset[asset.name],
                         _usable_keys(asset, catalog),
-                        classifier.for_asset(asset.name, catalog.columns(asset.name)),
+                        sensitive[asset.name],
                         rid,
                         checked_at,
                         str(layer),
@@ -232,6 +256,11 @@ def _run(
                     close_datasource(ds)
             if build_docs:
                 context.build_data_docs()
+            # Remembered only for tables whose rows were the same before and after: the
+            # verdicts are then verdicts on those rows (a publish may carry them over).
+            after = audit_memo.fingerprints(memoable, db)
+            steady = {name: fp for name, fp in before.items() if after.get(name) == fp}
+            audit_memo.remember(paths, results, specs, steady)
 
     append_history(paths, results)
     return results
