@@ -17,6 +17,7 @@ from orchestration.defs.transform.dbt_args import (
     dbt_env,
 )
 from orchestration.defs.transform.dbt_failure import describe_failure, read_run_results
+from orchestration.defs.transform.project import keep_parse_state
 from orchestration.defs.transform.translator import YecaiDbtTranslator
 
 
@@ -134,6 +135,7 @@ def build_dbt_assets(
         with warehouse_writer.hold(yecai.paths()):
             invocation = dbt.cli(args, context=context, raise_on_error=False)
             yield from stream_dbt(invocation)
+            keep_parse_state(invocation)
         failure = failure_of(invocation)
         if failure is not None:
             raise failure
