@@ -64,3 +64,30 @@ def test_the_environment_dbt_is_recognised():
 @pytest.mark.parametrize("args", [["build"], ["build", "--vars", '{"period": "2025-01"}']])
 def test_no_adapter_is_loaded_into_the_orchestrating_process(args):
     assert _resource(dbt_executable())._initialize_dbt_core_adapter(args) is None
+
+
+def test_a_runs_parse_state_is_where_dagster_dbt_seeds_the_next_run_from(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from dagster_dbt.core.dbt_cli_invocation import DbtCliInvocation
+
+    from orchestration.defs.transform.project import keep_parse_state
+
+    monkeypatch.delenv("DBT_TARGET_PATH", raising=False)
+    project = tmp_path / "dbt"
+    run_target = project / "target" / "dbt_models-0c509e5-6af1b47"
+    run_target.mkdir(parents=True)
+    shared = project / "target" / "partial_parse.msgpack"
+    shared.write_bytes(b"parsed without vars")
+    invocation = SimpleNamespace(target_path=run_target, project_dir=project)
+
+    keep_parse_state(invocation)  # a run that wrote no state (dbt failed early) changes nothing
+    assert shared.read_bytes() == b"parsed without vars"
+    (run_target / "partial_parse.msgpack").write_bytes(b"parsed with this run's vars")
+    keep_parse_state(invocation)
+    assert shared.read_bytes() == b"parsed with this run's vars"
+    assert not list(shared.parent.glob("*.tmp"))
+    # dagster-dbt still copies <project>/<DBT_TARGET_PATH or target>/partial_parse.msgpack into
+    # each run's own target folder: if an upgrade stops, the kept state seeds nothing
+    source = inspect.getsource(DbtCliInvocation.run)
+    assert "_get_dbt_target_path()" in source and "PARTIAL_PARSE_FILE_NAME" in source
