@@ -28,6 +28,7 @@ from quality.checks import Asset, Check, Layer, to_expectation
 from quality.gx_context import (
     LAKE_DATASOURCE,
     WAREHOUSE_DATASOURCE,
+    build_data_docs,
     close_datasource,
     gx_session,
 )
@@ -152,8 +153,6 @@ def run_all(
     out: list[CheckResult] = []
     for layer in LAYERS:
         out += run_layer(paths, layer, db_path, rid, params, build_docs=False)
-    from quality.gx_context import build_data_docs
-
     build_data_docs(paths)
     return out
 
@@ -254,13 +253,13 @@ def _run(
             finally:
                 for ds in sources.values():
                     close_datasource(ds)
-            if build_docs:
-                context.build_data_docs()
             # Remembered only for tables whose rows were the same before and after: the
             # verdicts are then verdicts on those rows (a publish may carry them over).
             after = audit_memo.fingerprints(memoable, db)
             steady = {name: fp for name, fp in before.items() if after.get(name) == fp}
             audit_memo.remember(paths, results, specs, steady)
+        if build_docs:
+            build_data_docs(paths)
 
     append_history(paths, results)
     return results
