@@ -1,4 +1,4 @@
-"""Helpers the orchestration tests share: the yecai CLI, a free port, the demo with its CRM.
+"""Helpers the orchestration tests share: the yecai CLI, a free port, the demo's CRM served.
 
 Imported as ``tests.orchestration.demo_helpers`` (``tests`` is a namespace package on the
 path through the editable install), so the e2e and integration folders use one copy.
@@ -40,21 +40,6 @@ def yecai(*args: str, timeout: int = 1800) -> subprocess.CompletedProcess:
         text=True,
         timeout=timeout,
     )
-
-
-@contextmanager
-def demo_company(monkeypatch, token: str, scale: str = "0.01") -> Iterator[None]:
-    """Generate the demo company (seed 42) in the current YECAI_HOME and serve its CRM.
-
-    Sets YECAI_CRM_URL / YECAI_CRM_TOKEN for the CRM entities; stops the server on exit.
-    """
-    done = yecai("demo", "generate", "--seed", "42", "--scale", scale, timeout=600)
-    assert done.returncode == 0, done.stderr[-2000:]
-    env = dict(os.environ)
-    with serve_demo_crm(env, token):
-        monkeypatch.setenv("YECAI_CRM_URL", env["YECAI_CRM_URL"])
-        monkeypatch.setenv("YECAI_CRM_TOKEN", token)
-        yield
 
 
 @contextmanager

@@ -1,8 +1,10 @@
 """`yecai docs` serves the data dictionary: an analyst searches for the trial balance and finds
 its columns and its lineage, sees nothing that is not published, and the page stays offline.
 
-The demo company (scale 0.01) is built once for the module: the dictionary's column types come
-from the built warehouse's catalog, so a built project is the cheapest real one.
+The dictionary's column types come from the built warehouse's catalog, so the demo company
+(scale 0.01) built once for the session (tests/shared/built_demo.py) is the cheapest real
+project; before that build, on the home as `yecai demo generate` left it, there is nothing to
+document yet.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ import time
 import httpx
 import pytest
 
-from tests.orchestration.demo_helpers import YECAI, demo_company, free_port, yecai
-from yecai.settings import REPO_ROOT, get_paths
+from tests.orchestration.demo_helpers import YECAI, free_port, yecai
+from yecai.settings import REPO_ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(2400)]
 
@@ -25,19 +27,13 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
 
 
 @pytest.fixture(scope="module")
-def dictionary_url(tmp_path_factory):
-    home = tmp_path_factory.mktemp("dictionary") / "home"
+def dictionary_url(built_demo):
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("YECAI_HOME", str(home))
-        mp.delenv("YECAI_DBT_PROJECT_DIR", raising=False)
-        mp.delenv("YECAI_DAGSTER_PG_URL", raising=False)
-        mp.setenv("YECAI_FIRST_PERIOD", "2025-01")
-        with demo_company(mp, token="docs-token"):
-            none_yet = yecai("docs", "--no-serve")
-            assert none_yet.returncode == 2 and "yecai run" in none_yet.stderr
-            assert "Traceback" not in none_yet.stderr
-            done = yecai("run", "--from", "2025-01", "--to", "2025-03")
-            assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
+        built_demo.use(mp, "generated")  # nothing built yet: nothing to document
+        none_yet = yecai("docs", "--no-serve")
+        assert none_yet.returncode == 2 and "yecai run" in none_yet.stderr
+        assert "Traceback" not in none_yet.stderr
+        paths = built_demo.use(mp, "built")
         port = free_port()
         server = subprocess.Popen(
             [str(YECAI), "docs", "--port", str(port)],
@@ -57,7 +53,7 @@ def dictionary_url(tmp_path_factory):
                 time.sleep(1)
             else:
                 raise AssertionError(f"yecai docs did not serve: {server.stdout.read()[-3000:]}")
-            yield url, get_paths()
+            yield url, paths
         finally:
             server.terminate()
             server.wait(timeout=30)

@@ -6,6 +6,9 @@ first `yecai run` has nothing published before it, so it builds every model. Aft
 `yecai demo advance` (new ERP and CRM documents, nothing new from HR) the second one rebuilds
 only the models downstream of entities that received rows (and the per-period models), runs
 their quality checks and publishes.
+
+The first run is the session's demo build (tests/shared/built_demo.py): this test asserts on
+its output and on the Dagster records it left in the home, restored fresh for this test.
 """
 
 import csv
@@ -18,8 +21,8 @@ from tests.e2e.orchestration.published_reads import (
     analysts_read_the_published_data,
     published_total,
 )
-from tests.orchestration.demo_helpers import demo_company, yecai
-from yecai.settings import get_paths
+from tests.orchestration.demo_helpers import yecai
+from tests.shared.built_demo import serving_demo_crm
 
 # Two whole `yecai run`s and a demo advance: on a shared 2-core machine (load 10-14) it ran
 # past the suite's 900 s hang guard (2026-12-04); this guard is for hangs only.
@@ -27,13 +30,11 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(2400)]
 
 
 @pytest.fixture
-def demo_home(tmp_path, monkeypatch):
-    monkeypatch.setenv("YECAI_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("YECAI_DBT_PROJECT_DIR", raising=False)
-    monkeypatch.delenv("YECAI_DAGSTER_PG_URL", raising=False)
-    monkeypatch.setenv("YECAI_FIRST_PERIOD", "2025-01")
-    with demo_company(monkeypatch, token="e2e-token"):
-        yield get_paths()
+def demo_home(built_demo, monkeypatch):
+    """The home as the first `yecai run` on the generated demo left it, and that run."""
+    paths = built_demo.use(monkeypatch, "built")
+    with serving_demo_crm(monkeypatch, token="e2e-token"):
+        yield paths, built_demo.first_run
 
 
 def _latest_run(instance, job_name: str):
@@ -106,8 +107,8 @@ def _run_summary(stdout: str, version: str) -> list[str]:
 
 
 def test_first_run_builds_everything_then_only_what_new_rows_feed(demo_home):
-    paths = demo_home
-    done = yecai("run", "--from", "2025-01", "--to", "2025-12")
+    paths, done = demo_home  # done: `yecai run --from 2025-01 --to 2025-12`, the first run
+    assert done.args[1:] == ["run", "--from", "2025-01", "--to", "2025-12"]
     assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
     said = " ".join(done.stdout.split())
     assert "full build" in said and "nothing was published yet" in said

@@ -1,5 +1,10 @@
 """`yecai run --watch`: a sale committed in the ERP reaches the published income statement
-without anyone starting a run (the near-real-time mode, orchestration/watch.py)."""
+without anyone starting a run (the near-real-time mode, orchestration/watch.py).
+
+The demo company is already built and published (the session's demo build,
+tests/shared/built_demo.py, restored fresh for this test): the loop's catch-up increment at
+start finds nothing new, the idle polls run nothing, and only the sale starts a run.
+"""
 
 from __future__ import annotations
 
@@ -14,22 +19,20 @@ import pytest
 from demo.defects import DefectLog
 from demo.erp.sale import record_sale
 from demo.sqlio import parse_target
-from tests.orchestration.demo_helpers import YECAI, demo_company, published_revenue
-from yecai.settings import REPO_ROOT, get_paths
+from tests.orchestration.demo_helpers import YECAI, published_revenue
+from tests.shared.built_demo import serving_demo_crm
+from yecai.settings import REPO_ROOT
 
-# A full build, then an increment, on the shared 2-core machine: the guard is for hangs only.
+# Two increments on the shared 2-core machine: the guard is for hangs only.
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(2400)]
 WAIT_SECONDS = 1800
 
 
 @pytest.fixture
-def demo_home(tmp_path, monkeypatch):
-    monkeypatch.setenv("YECAI_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("YECAI_DBT_PROJECT_DIR", raising=False)
-    monkeypatch.delenv("YECAI_DAGSTER_PG_URL", raising=False)
-    monkeypatch.setenv("YECAI_FIRST_PERIOD", "2025-01")
-    with demo_company(monkeypatch, token="watch-token"):
-        yield get_paths()
+def demo_home(built_demo, monkeypatch):
+    paths = built_demo.use(monkeypatch, "built")
+    with serving_demo_crm(monkeypatch, token="watch-token"):
+        yield paths
 
 
 def revenue(paths, entity: str, period: str) -> Decimal | None:
@@ -46,6 +49,8 @@ def wait_for(condition, what: str, log) -> None:
 
 def test_a_committed_erp_sale_is_published_by_the_watch_loop(demo_home, tmp_path):
     paths = demo_home
+    before = revenue(paths, "E01", "2025-12")  # the built demo's published statement
+    assert before is not None, "the built demo published no income statement"
     log = tmp_path / "watch.log"
     with log.open("w") as out:
         watcher = subprocess.Popen(
@@ -68,10 +73,13 @@ def test_a_committed_erp_sale_is_published_by_the_watch_loop(demo_home, tmp_path
             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
     try:
-        # It catches up first (nothing was published: a full build), then goes idle.
+        # It catches up first (an increment: the home was published, and no source changed
+        # since), then goes idle.
         wait_for(lambda: "increment succeeded" in log.read_text(), "the first increment", log)
-        wait_for(lambda: revenue(paths, "E01", "2025-12") is not None, "a published warehouse", log)
-        before = revenue(paths, "E01", "2025-12")
+        caught_up = " ".join(log.read_text().split())
+        assert "no raw entity received rows since the last publish" in caught_up, caught_up[-4000:]
+        assert "full build" not in caught_up, caught_up[-4000:]
+        assert revenue(paths, "E01", "2025-12") == before
         time.sleep(5)  # a few idle polls: nothing changed, so nothing runs
         assert log.read_text().count("running the increment") == 1
 

@@ -1,6 +1,7 @@
 """Backfilling two fiscal periods of the real dbt project on the demo rebuilds only those.
 
-The demo (scale 0.01) is generated, its CRM served, and `yecai run` builds everything once.
+The demo (scale 0.01), built once by `yecai run` (the session's demo build,
+tests/shared/built_demo.py, restored fresh for this test), with its CRM served.
 Then every ledger row and every trial-balance row is marked in the warehouse (a text column
 set to a sentinel) and `yecai backfill --from 2025-03 --to 2025-04` runs: the rows of March and
 April come back rebuilt, every other period keeps the sentinel, Dagster records the new
@@ -14,9 +15,8 @@ import dagster as dg
 import duckdb
 import pytest
 
-from tests.orchestration.demo_helpers import demo_company
 from tests.orchestration.demo_helpers import yecai as _yecai
-from yecai.settings import get_paths
+from tests.shared.built_demo import serving_demo_crm
 
 pytestmark = pytest.mark.integration
 
@@ -26,15 +26,12 @@ SENTINEL = "untouched-since-the-full-run"
 
 
 @pytest.fixture
-def demo_home(tmp_path, monkeypatch):
-    """A demo company at scale 0.01 with its CRM served; yields the installation's paths."""
-    monkeypatch.setenv("YECAI_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home" / "dagster"))
-    monkeypatch.delenv("YECAI_DBT_PROJECT_DIR", raising=False)
-    monkeypatch.delenv("YECAI_DAGSTER_PG_URL", raising=False)
-    monkeypatch.setenv("YECAI_FIRST_PERIOD", "2025-01")
-    with demo_company(monkeypatch, token="backfill-token"):
-        yield get_paths()
+def demo_home(built_demo, monkeypatch):
+    """The demo company at scale 0.01 built over 2025, with its CRM served; yields the
+    installation's paths."""
+    paths = built_demo.use(monkeypatch, "built")
+    with serving_demo_crm(monkeypatch, token="backfill-token"):
+        yield paths
 
 
 def _materialized_partitions(instance, key: dg.AssetKey) -> Counter:
@@ -66,8 +63,6 @@ def _trial_balance_figures(con) -> set[tuple]:
 
 def test_backfill_rebuilds_only_the_two_periods_on_the_demo(demo_home):
     paths = demo_home
-    done = _yecai("run", "--from", "2025-01", "--to", "2025-12", "--no-scorecard")
-    assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
 
     from orchestration.instance import get_instance
 
