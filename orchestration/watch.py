@@ -12,7 +12,9 @@ What one poll costs, per kind of source (no table is scanned):
   ``ingestion/source_state.py``), none for SQLite (a 100-byte header read and two ``stat``
   calls). A table whose fingerprint differs from the one remembered after its last read has
   changed; one whose database cannot say (``None``) is left to the daily run and reported.
-- REST: one request per entity, ``limit=1``, for records updated after the entity's watermark.
+- REST: one request per entity (its first page) for records updated after the entity's
+  watermark, with the source's own auth, paging and incremental parameter; an entity whose API
+  cannot be asked for changes only (no ``rest.incremental``) is left to the daily run.
 - files: a directory listing (name, size, mtime) compared with the previous poll's.
 """
 
@@ -67,7 +69,9 @@ def poll_sources(
             else:
                 _poll_files(source, poll, (previous_files or {}).get(source.name))
         except (YecaiError, OSError) as exc:  # a source that cannot be asked is reported
-            poll.errors.append(f"{source.name}: {getattr(exc, 'what', exc)}")
+            fix = getattr(exc, "fix", None)
+            what = getattr(exc, "what", exc)
+            poll.errors.append(f"{source.name}: {what}" + (f" ({fix})" if fix else ""))
     poll.cpu_seconds = time.process_time() - cpu0
     poll.wall_seconds = time.perf_counter() - wall0
     return poll
@@ -91,26 +95,34 @@ def _poll_sql(paths: Paths, source: SourceConfig, poll: SourcePoll) -> None:
 
 
 def _poll_rest(paths: Paths, source: SourceConfig, poll: SourcePoll) -> None:
-    import httpx
+    """One page per entity of the records changed after its watermark, asked the way the
+    source's ``rest`` settings say (its auth, paging and incremental parameter): the same
+    request the next extraction makes, cut to its first page."""
+    from ingestion.connectors.rest import read_pages
 
-    from ingestion.connectors.rest import DEFAULT_POLICY, get_json
-
-    headers = {"Authorization": f"Bearer {source.token()}"} if source.token() else {}
-    with httpx.Client(headers=headers) as client:
-        for entity in source.entities.values():
-            label = f"{source.name}.{entity.name}"
-            manifest = latest_manifest(paths, source.name, entity.name)
-            watermark = manifest.get("watermark") if manifest else None
-            if not watermark:
-                poll.changed.append(label)  # never landed: the increment reads it whole
-                continue
-            url = source.url().rstrip("/") + "/" + entity.target.lstrip("/")
-            body = get_json(
-                client, url, {"limit": 1, "updated_since": after(watermark)}, DEFAULT_POLICY
-            )
-            poll.queries += 1
-            if body.get("data"):
-                poll.changed.append(label)
+    for entity in source.entities.values():
+        label = f"{source.name}.{entity.name}"
+        manifest = latest_manifest(paths, source.name, entity.name)
+        watermark = manifest.get("watermark") if manifest else None
+        if not watermark:
+            poll.changed.append(label)  # never landed: the increment reads it whole
+            continue
+        if entity.rest is None or entity.rest.incremental is None:
+            poll.unknown.append(label)  # the API cannot be asked for changes only
+            continue
+        pages = read_pages(
+            entity.rest,
+            source.url(),
+            entity.target,
+            after(watermark),
+            url_env=source.url_env,
+            max_pages=1,
+        )
+        first = next(pages, None)
+        pages.close()
+        poll.queries += 1
+        if first is not None and first.records:
+            poll.changed.append(label)
 
 
 def after(watermark: str) -> str:
