@@ -99,3 +99,12 @@ def test_a_committed_erp_sale_is_published_by_the_watch_loop(demo_home, tmp_path
         watcher.wait(timeout=900)
     said = log.read_text()
     assert "watch: stopped" in said and "idle polls" in said, said[-2000:]
+    # every source answered its polls (the CRM with its bearer token from rest.auth)
+    assert "could not poll" not in said, said[-4000:]
+    # the sale's increment had the same periods as the catch-up: dbt parsed only what changed
+    dbt_log = max(paths.dbt_target.glob("dbt_models-*/dbt.log"), key=_mtime)
+    assert "Unable to do partial parsing" not in dbt_log.read_text(encoding="utf-8")
+
+
+def _mtime(path) -> float:
+    return path.stat().st_mtime
