@@ -15,8 +15,9 @@ A recorded result is carried over only when all of these hold:
   severity, description), the asset's query and keys, the sensitive columns its failing keys
   are redacted by, the failing-keys sample size, and the versions of yecai and GX;
 - the table's fingerprint is the one taken when the result was recorded: its columns with
-  their types, its row count and the sum of its rows' hashes (over the asset's query, so raw
-  assets are fingerprinted over the Parquet files they read).
+  their types, its row count and the sum of its rows' hashes (over the asset's query); for a
+  lake asset with a files glob (the raw zone, the batch records), the names, sizes and mtimes
+  of its files, which are replaced and never changed in place, so nothing is read.
 
 Results are remembered where checks run (``quality.runner``: Dagster's check steps, the audit,
 ``yecai check``), with the table's fingerprint taken before and after GX read it; a table whose
@@ -28,6 +29,7 @@ unreadable memo only means that every check runs, as before it existed.
 from __future__ import annotations
 
 import functools
+import glob
 import hashlib
 import json
 import os
@@ -104,6 +106,9 @@ def fingerprints(assets: Iterable[Asset], build: Path) -> dict[str, str]:
     lake = duckdb.connect()
     try:
         for asset in assets:
+            if asset.files:
+                out[asset.name] = _files_fingerprint(asset)
+                continue
             con = warehouse if asset.source == "warehouse" else lake
             if con is None:
                 continue
@@ -121,6 +126,16 @@ def fingerprints(assets: Iterable[Asset], build: Path) -> dict[str, str]:
         if warehouse is not None:
             warehouse.close()  # publish opens the file read-write next, in this process
     return out
+
+
+def _files_fingerprint(asset: Asset) -> str:
+    """The fingerprint of a lake asset's files: their names, sizes and mtimes, and the query
+    that reads them (landed files are replaced, never changed in place)."""
+    found = []
+    for name in sorted(glob.glob(asset.files or "")):
+        stat = os.stat(name)
+        found.append((name, stat.st_size, stat.st_mtime_ns))
+    return hashlib.sha256(repr((asset.query, found)).encode()).hexdigest()
 
 
 def load(paths: Paths) -> dict[str, dict]:

@@ -63,6 +63,9 @@ class Asset:
     query: str
     keys: tuple[str, ...] = ()
     source: str = "warehouse"
+    # A lake asset's files (a glob). Landed files are never changed in place, so their names,
+    # sizes and mtimes fingerprint the rows without reading them (quality/audit_memo.py).
+    files: str | None = None
 
 
 @dataclass(frozen=True)

@@ -197,11 +197,13 @@ def assets_and_checks(paths: Paths) -> tuple[list[Asset], list[Check]]:
         )
     for (source, entity), group in sorted(by_entity.items()):
         name = f"raw.{source}.{entity}"
+        files = _glob(paths, source, entity)
         query = (
-            f"select * from read_parquet({quote_literal(_glob(paths, source, entity))}, "
+            f"select * from read_parquet({quote_literal(files)}, "
             "union_by_name = true, hive_partitioning = false)"
         )
-        assets.append(Asset(name, Layer.RAW, query, ("_batch_id", "_source_pk"), source="lake"))
+        keys = ("_batch_id", "_source_pk")
+        assets.append(Asset(name, Layer.RAW, query, keys, source="lake", files=files))
         latest = max(group, key=lambda m: m.batch_id)
         contract = [c for c in latest.schema if c not in LINEAGE_COLUMNS]
 
@@ -280,6 +282,7 @@ def assets_and_checks(paths: Paths) -> tuple[list[Asset], list[Check]]:
                 f"select * from read_json_auto({quote_literal(glob)}, union_by_name = true)",
                 ("batch_id",),
                 source="lake",
+                files=glob,
             )
         )
         checks.append(

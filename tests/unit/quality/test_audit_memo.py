@@ -134,3 +134,23 @@ def _sql_check(sql: str) -> Check:
 )
 def test_which_sql_checks_read_only_their_own_table(sql, own):
     assert audit_memo.reads_only_its_table(_sql_check(sql)) is own
+
+
+def test_a_lake_asset_is_fingerprinted_by_its_files_without_reading_them(tmp_path):
+    from quality.checks import Asset, Layer
+
+    batch = tmp_path / "raw" / "erp" / "customers" / "batch=1"
+    batch.mkdir(parents=True)
+    (batch / "part-0.parquet").write_bytes(b"not even parquet: never read")
+    files = str(tmp_path / "raw" / "erp" / "customers" / "batch=*" / "*.parquet")
+    asset = Asset("raw.erp.customers", Layer.RAW, "select 1", source="lake", files=files)
+
+    def fingerprint():
+        return audit_memo.fingerprints([asset], tmp_path / "no-warehouse.duckdb")[asset.name]
+
+    first = fingerprint()
+    assert fingerprint() == first
+    later = batch.parent / "batch=2"
+    later.mkdir()
+    (later / "part-0.parquet").write_bytes(b"a new batch")
+    assert fingerprint() != first
