@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import signal
 import sys
 
 import typer
@@ -26,6 +25,7 @@ from orchestration.commands import (
     report_cmd,
     trace_cmd,
 )
+from orchestration.signals import take_back_an_ignored_sigterm
 from yecai.errors import YecaiError
 from yecai.privacy.files import set_private_umask
 
@@ -52,20 +52,6 @@ docs_cmd.register(app)
 app.add_typer(report_cmd.app, name="report")
 app.add_typer(contract_cmd.app, name="contract")
 app.add_typer(privacy_cmd.app, name="privacy")
-
-
-def take_back_an_ignored_sigterm() -> None:
-    """Give SIGTERM back its default action when this process was started with it ignored.
-
-    Dagster maps SIGTERM to whatever SIGINT does in a process that runs a job on its main
-    thread, and a shell without job control (a script's background job, many schedulers and
-    CI runners) starts its children with SIGINT ignored. So a parent that ran Dagster hands its
-    children an ignored SIGTERM. In ``yecai run`` that made every step wait 30 s for each of
-    Dagster's compute-log ``tail`` processes, which it stops with SIGTERM: a no-change run took
-    227 s instead of 58 s. A supervisor could not stop ``yecai`` either.
-    """
-    if signal.getsignal(signal.SIGTERM) is signal.SIG_IGN:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from orchestration.signals import take_back_an_ignored_sigterm
 from yecai.errors import YecaiError
 from yecai.settings import Paths
 
@@ -214,6 +215,8 @@ def run_job(
 
     instance.add_event_listener(run_id, on_stored)
     wait = WarehouseWait(instance, run_id, wait_limit)
+    # The job's steps start Dagster's compute-log tails, which it stops with SIGTERM.
+    take_back_an_ignored_sigterm()
     worker = threading.Thread(target=execute, name=f"yecai-run-{job_name}", daemon=True)
     worker.start()
     while worker.is_alive() or not heard.empty():

@@ -13,6 +13,7 @@ import time
 import pytest
 
 from orchestration import cli
+from orchestration.signals import take_back_an_ignored_sigterm
 
 pytestmark = pytest.mark.unit
 
@@ -36,7 +37,7 @@ def test_a_handler_someone_set_on_purpose_is_left_alone(monkeypatch):
 
     previous = signal.signal(signal.SIGTERM, handler)
     try:
-        cli.take_back_an_ignored_sigterm()
+        take_back_an_ignored_sigterm()
         assert signal.getsignal(signal.SIGTERM) is handler
     finally:
         signal.signal(signal.SIGTERM, previous)
@@ -46,7 +47,7 @@ def test_a_child_of_yecai_can_be_terminated_though_yecai_was_started_ignoring_si
     """What Dagster's log capture does: start `tail -F` and stop it with SIGTERM."""
     code = (
         "import subprocess, sys, time\n"
-        "from orchestration.cli import take_back_an_ignored_sigterm\n"
+        "from orchestration.signals import take_back_an_ignored_sigterm\n"
         "take_back_an_ignored_sigterm()\n"
         "tail = subprocess.Popen(['tail', '-F', '/dev/null'])\n"
         "time.sleep(0.2); tail.terminate()\n"
