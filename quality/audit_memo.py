@@ -42,6 +42,7 @@ from pathlib import Path
 
 import duckdb
 
+from ingestion.batches import write_json_atomic
 from quality.checks import Asset, Check
 from quality.results import CheckResult, to_json
 from yecai.settings import Paths
@@ -155,11 +156,11 @@ def _key(asset: str, check: str) -> str:
 def carried_over(
     memo: dict[str, dict], check: Check, spec: str, fingerprint: str | None, run_id: str
 ) -> CheckResult | None:
-    """The memo's result of ``check`` for this run, or None when it must run (pure)."""
+    """The memo's result of ``check`` for this run, or None when it must run (pure).
+    ``spec`` comes from ``specs_for``, which gives one only to checks that may be carried."""
     entry = memo.get(_key(check.asset, check.name))
     if (
         fingerprint is None
-        or not reads_only_its_table(check)
         or not entry
         or entry.get("spec") != spec
         or entry.get("fingerprint") != fingerprint
@@ -212,8 +213,5 @@ def remember(
             "fingerprint": fingerprint,
             "result": json.loads(to_json(asdict(r))),
         }
-    path = memo_path(paths)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".json.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(memo, ensure_ascii=False), encoding="utf-8")
-    tmp.replace(path)
+    memo_path(paths).parent.mkdir(parents=True, exist_ok=True)
+    write_json_atomic(memo_path(paths), memo)
