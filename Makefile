@@ -35,9 +35,13 @@ dbt-parse: install  ## write YECAI_HOME/dbt/target/manifest.json, which the Dags
 demo: install  ## generate the demo company (SCALE=0.01) and run the whole pipeline on it
 	SCALE=$(SCALE) SEED=$(SEED) UV="$(UV)" bash scripts/demo.sh
 
-test: install browser-deps  ## lint, then every test: unit, integration, e2e, browser
+# Two pytest-xdist workers by default (CI has two cores): tests/conftest.py says what stays on one
+# worker. TEST_WORKERS=0 runs everything in one process.
+TEST_WORKERS ?= 2
+
+test: install browser-deps  ## lint, then every test: unit, integration, e2e, browser (TEST_WORKERS=2)
 	$(UV) run ruff check .
-	$(UV) run pytest
+	$(UV) run pytest -n $(TEST_WORKERS) --dist loadgroup
 
 lint:  ## ruff lint and format check
 	$(UV) run ruff check . && $(UV) run ruff format --check .

@@ -64,10 +64,12 @@ def main() -> None:
     try:
         app()
     except (YecaiError, DemoError) as exc:
-        # an error may quote data (a value, a file name): print it as text, never as markup
-        err.print(f"[bold red]error:[/] {escape(exc.what)}", highlight=False)
+        # An error may quote data (a value, a file name): print it as text, never as markup.
+        # soft_wrap: no line breaks of rich's own, which split a long path in two where a
+        # user would copy it (the terminal still wraps what is too wide for it).
+        err.print(f"[bold red]error:[/] {escape(exc.what)}", highlight=False, soft_wrap=True)
         if exc.fix:
-            err.print(f"[yellow]what to do:[/] {escape(exc.fix)}", highlight=False)
+            err.print(f"[yellow]what to do:[/] {escape(exc.fix)}", highlight=False, soft_wrap=True)
         sys.exit(2)
 
 

@@ -15,7 +15,9 @@ import pytest
 from tests.orchestration.demo_helpers import free_port
 from yecai.settings import REPO_ROOT, get_paths
 
-pytestmark = pytest.mark.browser
+# The fixture dbt project lies in this repository and dbt writes its target/ in place: the same
+# worker as the integration tests that run it (tests/conftest.py).
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("orchestration_dbt_fixture")]
 
 FIXTURE_DBT = REPO_ROOT / "tests" / "integration" / "orchestration" / "dbt_fixture"
 CHROMIUM_ARGS = [

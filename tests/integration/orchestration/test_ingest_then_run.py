@@ -21,7 +21,8 @@ from tests.integration.orchestration.killable import (
 from tests.orchestration.demo_helpers import yecai
 from yecai.settings import get_paths
 
-pytestmark = pytest.mark.integration
+# The killable dbt project lies in this repository and dbt writes its target/ in place.
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("killable_fixture")]
 
 PUBLISHED_SQL = "select customer_id, name from finance.customer_names order by customer_id"
 
