@@ -1,4 +1,4 @@
-"""``yecai privacy …``: erase one person (issue 13)."""
+"""``yecai privacy …``: erase one person, apply raw retention (issue 13)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from rich.markup import escape
 
 from yecai.settings import get_paths
 
-app = typer.Typer(help="Personal data: erase one person.", no_args_is_help=True)
+app = typer.Typer(
+    help="Personal data: erase one person, apply raw retention.", no_args_is_help=True
+)
 
 
 @app.command("erase")
@@ -31,3 +33,17 @@ def erase(
     console.print(escape(report.message()), highlight=False)
     if report.remaining:
         raise typer.Exit(1)
+
+
+@app.command("retain")
+def retain() -> None:
+    """Apply sources.yml's raw_retention_days: in the raw zone, the personal values (classified
+    columns) of record versions superseded or deleted longer ago than that become null; the
+    current version of every record, its key and the batch metadata stay, so a full rebuild
+    gives the same current data. Recorded in the audit log. The daily run applies it after each
+    ingest too."""
+    from yecai.privacy.retention import apply_retention
+
+    console = Console()
+    report = apply_retention(get_paths(), say=lambda m: console.print(m, markup=False))
+    console.print(escape(report.message()), highlight=False)

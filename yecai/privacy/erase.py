@@ -108,7 +108,8 @@ class Classes:
 
 
 def _parquet(path: Path) -> str:
-    return f"read_parquet({literal(str(path))})"
+    # not hive-partitioned: a batch=<id> folder would add a `batch` column to a rewritten file
+    return f"read_parquet({literal(str(path))}, hive_partitioning = false)"
 
 
 def _collect(
@@ -183,7 +184,7 @@ def _matches(con: duckdb.DuckDBPyConnection, source: str, match: str) -> int:
     return int(con.execute(f"select count(*) from {source} where {match}").fetchone()[0])
 
 
-def _replace_file(path: Path, tmp: Path) -> None:
+def replace_file(path: Path, tmp: Path) -> None:
     os.chmod(tmp, 0o600)
     tmp.replace(path)
 
@@ -203,29 +204,27 @@ def erase_zone_files(paths: Paths, person: Person, classes: Classes, report: Era
                 f"copy (select {plan.select_list(cols)} from {source}) to "
                 f"{literal(str(tmp))} (format parquet)"
             )
-            _replace_file(f, tmp)
+            replace_file(f, tmp)
             touched.add(f.parent)
             report.files.append(str(f.relative_to(paths.home)))
     finally:
         con.close()
     for batch in touched:
-        _refresh_manifest(batch)
+        refresh_manifest(batch)
 
 
-def _refresh_manifest(batch: Path) -> None:
-    """The batch manifest's file sizes and checksum, after its files were rewritten."""
-    from ingestion.landing import sha256_files
+def refresh_manifest(batch: Path) -> None:
+    """The batch manifest's file sizes and checksums, after its files were rewritten."""
+    from ingestion.landing import file_checksums
 
     manifest = batch / "manifest.json"
     if not manifest.exists():
         return
     data = json.loads(manifest.read_text(encoding="utf-8"))
-    files = sorted(batch.glob("*.parquet"))
-    data["files"] = [{"name": f.name, "bytes": f.stat().st_size} for f in files]
-    data["checksum_sha256"] = sha256_files(files)
+    data["checksum_sha256"], data["files"] = file_checksums(sorted(batch.glob("*.parquet")))
     tmp = manifest.with_name(".manifest.json.erase")
     tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-    _replace_file(manifest, tmp)
+    replace_file(manifest, tmp)
 
 
 def _warehouse_key(paths: Paths) -> Key | None:
@@ -287,7 +286,7 @@ def erase_build(paths: Paths, person: Person, classes: Classes, report: ErasureR
         con.execute("detach build")
     finally:
         con.close()
-    _replace_file(paths.build_db, fresh)
+    replace_file(paths.build_db, fresh)
     paths.build_db.with_name(paths.build_db.name + ".wal").unlink(missing_ok=True)
 
 
@@ -355,7 +354,7 @@ def erase_lake(paths: Paths, person: Person, classes: Classes, report: ErasureRe
                 f"copy (select {plan.select_list(cols)} from {source}) to {literal(str(tmp))} "
                 f"(format parquet, field_ids {_field_ids(con, full)})"
             )
-            _replace_file(full, tmp)
+            replace_file(full, tmp)
             con.execute(
                 f"update {m}.ducklake_data_file set file_size_bytes = ?, footer_size = ? "
                 "where data_file_id = ?",
