@@ -28,6 +28,7 @@ from orchestration.commands import (
 from orchestration.signals import take_back_an_ignored_sigterm
 from yecai.errors import YecaiError
 from yecai.privacy.files import set_private_umask
+from yecai.privacy.redact import install_log_redaction
 
 app = typer.Typer(
     name="yecai",
@@ -59,6 +60,8 @@ def main() -> None:
     into a message and exit code 2, never a stack trace."""
     # Everything this command and its children (dbt, dagster dev, the demo CRM) write is private.
     set_private_umask()
+    # Every log line of this command (its runs included: they run in this process) is redacted.
+    install_log_redaction()
     take_back_an_ignored_sigterm()
     err = Console(stderr=True)
     try:

@@ -49,6 +49,7 @@ from orchestration.defs.transform.translator import YecaiDbtTranslator
 from yecai.config import is_configured, not_configured
 from yecai.errors import YecaiError
 from yecai.privacy.files import set_private_umask
+from yecai.privacy.redact import install_log_redaction
 from yecai.settings import Paths, get_paths
 
 DBT_PROJECT_ENV = "YECAI_DBT_PROJECT_DIR"
@@ -56,6 +57,8 @@ SETUP_KEY = dg.AssetKey(["setup", "company_configuration"])
 
 # Run and step processes load this module: what they (and dbt, their child) write is private.
 set_private_umask()
+# ... and every log line they (and the code server evaluating sensors) make is redacted.
+install_log_redaction()
 
 
 def _dbt_project_dir(paths: Paths) -> Path:

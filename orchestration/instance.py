@@ -21,6 +21,11 @@ def instance_config(paths: Paths, use_postgres: bool) -> dict:
     """
     config: dict = {
         "telemetry": {"enabled": False},
+        # Every event is redacted of secrets before it is stored (orchestration/redacting_instance.py).
+        "instance_class": {
+            "module": "orchestration.redacting_instance",
+            "class": "RedactingInstance",
+        },
         # Two runs may be in flight (say an HR ingest beside the nightly run); the pool
         # still serialises their warehouse writes.
         "concurrency": {"pools": {"default_limit": 1}, "runs": {"max_concurrent_runs": 2}},

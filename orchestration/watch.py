@@ -33,6 +33,7 @@ from ingestion.config import SourceConfig, load_config
 from ingestion.lake import latest_manifest
 from ingestion.source_state import read_fingerprints, remembered
 from yecai.errors import YecaiError
+from yecai.privacy.redact import redact_text
 from yecai.settings import Paths
 
 DEFAULT_INTERVAL_SECONDS = 10.0
@@ -174,6 +175,8 @@ class IdleCost:
 
 
 def _say(message: str) -> None:
+    # the loop's log: a poll's error may quote a source's URL, token and all
+    message = redact_text(message)
     print(message, flush=True)  # a log file or pipe must see it before the run's own output
 
 

@@ -1,4 +1,4 @@
-"""``yecai privacy …``: erase one person (issue 13)."""
+"""``yecai privacy …``: erase one person, apply raw retention, check the audit log (issue 13)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ from rich.markup import escape
 
 from yecai.settings import get_paths
 
-app = typer.Typer(help="Personal data: erase one person.", no_args_is_help=True)
+app = typer.Typer(
+    help="Personal data: erase one person, apply raw retention, check the audit log.",
+    no_args_is_help=True,
+)
 
 
 @app.command("erase")
@@ -31,3 +34,63 @@ def erase(
     console.print(escape(report.message()), highlight=False)
     if report.remaining:
         raise typer.Exit(1)
+
+
+@app.command("retain")
+def retain() -> None:
+    """Apply sources.yml's raw_retention_days: in the raw zone, the personal values (classified
+    columns) of record versions superseded or deleted longer ago than that become null; the
+    current version of every record, its key and the batch metadata stay, so a full rebuild
+    gives the same current data. Recorded in the audit log. The daily run applies it after each
+    ingest too."""
+    from yecai.privacy.retention import apply_retention
+
+    console = Console()
+    report = apply_retention(get_paths(), say=lambda m: console.print(m, markup=False))
+    console.print(escape(report.message()), highlight=False)
+
+
+@app.command("audit")
+def audit_log(
+    verify: bool = typer.Option(
+        False,
+        "--verify",
+        help="Check the chain (edited, removed, reordered entries) and the anchored head "
+        "(a cut-off tail); exit 1 on any problem.",
+    ),
+) -> None:
+    """Show the audit log's head: its last entry's number and hash. Keep the head outside the
+    home (YECAI_AUDIT_ANCHOR_FILE: every entry appends its head there), so --verify can tell a
+    log whose end was cut off."""
+    from yecai.privacy import audit
+
+    paths = get_paths()
+    console = Console(soft_wrap=True)  # hashes and paths on one line each
+    entries = audit.read(paths)
+    head = entries[-1] if entries else None
+    where = audit.audit_path(paths)
+    if head is None:
+        console.print(f"{where}: no entries", highlight=False)
+    else:
+        console.print(
+            f"{where}: {len(entries)} entries; head: entry {head['seq']} {head['hash']} "
+            f"({head['action']}, {head['at']})",
+            highlight=False,
+        )
+    anchor = audit.anchor_path(paths)
+    if anchor is None:
+        console.print(
+            f"no anchor: set {audit.ANCHOR_ENV} to a file outside the home (or keep the head "
+            "above elsewhere) so a log cut off at its end is noticed",
+            highlight=False,
+        )
+    if not verify:
+        return
+    anchored = audit.read_anchor(anchor) if anchor is not None else None
+    problems = audit.verify(entries) + audit.verify_anchor(entries, anchored)
+    for problem in problems:
+        console.print(f"[bold red]problem:[/] {escape(problem)}", highlight=False)
+    if problems:
+        raise typer.Exit(1)
+    held = f"; it holds the anchored head (entry {anchored[0]})" if anchored else ""
+    console.print(f"the chain is intact{held}", highlight=False)

@@ -103,6 +103,13 @@ class _SourceBase(_Strict):
         "stg_<source>__<document> (found in the company's dbt project when left out).",
     )
     lookback_days: float = Field(DEFAULT_LOOKBACK_DAYS, ge=0)
+    raw_retention_days: float | None = Field(
+        None,
+        ge=0,
+        description="How long the raw zone keeps the personal values (classified columns) of a "
+        "record's versions once a newer version or its deletion replaced them; the current "
+        "version is kept whole (yecai privacy retain, and after each ingest). None: forever.",
+    )
 
     @field_validator("legal_entities")
     @classmethod

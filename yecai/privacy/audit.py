@@ -7,8 +7,13 @@ the process's, as the operating system gives it: uid and the account name of tha
 host and the pid, never ``$USER`` (anyone can set it). Writers hold a file lock, so two
 processes appending at once still make one chain.
 
-What it cannot show by itself: the tail cut off by someone who can write the file. Phase 2
-anchors the head hash in each published version's ``governance.publish_log``.
+What the chain cannot show by itself: the tail cut off by someone who can write the file.
+So the head (sequence number and hash of the last entry) is anchored outside the home: with
+``YECAI_AUDIT_ANCHOR_FILE`` set, every entry appends its head to that file, which the operator
+keeps where the home's writers cannot (another mount, an append-only file, a copy sent off the
+machine), and ``verify_anchor`` (``yecai privacy audit --verify``) finds the anchored head in
+the log, entry for entry. Without the variable, ``yecai privacy audit`` prints the head for the
+operator to keep.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from yecai.settings import Paths
 
 ACTIONS = ("publish", "force_publish", "erase", "open_role", "rotate_key", "retention")
 GENESIS = "0" * 64
+ANCHOR_ENV = "YECAI_AUDIT_ANCHOR_FILE"
 COLUMNS = ("seq", "at", "action", "uid", "user", "host", "pid", "reason", "details", "prev", "hash")
 
 
@@ -76,6 +82,7 @@ def record(paths: Paths, action: str, reason: str | None = None, **details: Any)
     if action in ("force_publish", "erase") and not (reason or "").strip():
         raise YecaiError(f"{action} needs a reason for the audit log", 'pass --reason "…"')
     path = audit_path(paths)
+    anchor = anchor_path(paths)  # a wrong anchor stops here, before the log is written
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     with FileLock(str(path) + ".lock", timeout=60):
         last = _last_entry(path)
@@ -90,13 +97,84 @@ def record(paths: Paths, action: str, reason: str | None = None, **details: Any)
         }
         entry["hash"] = entry_hash(entry)
         line = json.dumps(entry, ensure_ascii=False, default=str) + "\n"
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        try:
-            os.write(fd, line.encode("utf-8"))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        _append(path, line)
+        if anchor is not None:
+            _append(anchor, head_line(entry))
     return entry
+
+
+def _append(path: Path, line: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, line.encode("utf-8"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# --- the head, anchored outside the home ------------------------------------------------
+
+
+def head_line(entry: dict[str, Any]) -> str:
+    """One line of the anchor file: sequence number, hash and time of an entry (pure)."""
+    return f"{entry['seq']} {entry['hash']} {entry['at']}\n"
+
+
+def anchor_path(paths: Paths, env: dict[str, str] | None = None) -> Path | None:
+    """The anchor file ``YECAI_AUDIT_ANCHOR_FILE`` names; None when unset. Inside the home it
+    would be cut off with the log (one ``rm -r``, one restored backup), so that is refused."""
+    value = (os.environ if env is None else env).get(ANCHOR_ENV, "").strip()
+    if not value:
+        return None
+    path = Path(value).expanduser()
+    home = paths.home.resolve()
+    if path.resolve() == home or home in path.resolve().parents:
+        raise YecaiError(
+            f"{ANCHOR_ENV}={path} lies inside the yecai home {paths.home}",
+            "keep the audit anchor where the home's writers cannot change it: another mount, "
+            "an append-only file (chattr +a), a machine the operator alone controls",
+        )
+    if not path.parent.is_dir():
+        raise YecaiError(
+            f"{ANCHOR_ENV}={path}: the folder {path.parent} does not exist",
+            "create it (outside the home), or point the variable at an existing file",
+        )
+    return path
+
+
+def read_anchor(path: Path) -> tuple[int, str] | None:
+    """The last head the anchor file holds: (sequence number, hash); None when it is empty."""
+    if not path.exists():
+        return None
+    lines = [line.split() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if not lines:
+        return None
+    try:
+        return int(lines[-1][0]), lines[-1][1]
+    except (IndexError, ValueError) as exc:
+        raise YecaiError(
+            f"{path}: the last line is not `<seq> <hash> …`",
+            "the anchor file was edited; keep this copy as evidence and investigate",
+        ) from exc
+
+
+def verify_anchor(entries: list[dict[str, Any]], anchored: tuple[int, str] | None) -> list[str]:
+    """What the log lacks of the anchored head (empty when it holds it) (pure): the entry with
+    the anchored sequence number must be there with the anchored hash. The chain (``verify``)
+    then vouches for everything before it."""
+    if anchored is None:
+        return []
+    seq, hash_ = anchored
+    found = next((e for e in entries if e.get("seq") == seq), None)
+    if found is None:
+        last = entries[-1]["seq"] if entries else 0
+        return [
+            f"the anchor holds entry {seq}, the log ends at entry {last}: "
+            f"{seq - last} entr{'y was' if seq - last == 1 else 'ies were'} cut off the end"
+        ]
+    if found.get("hash") != hash_:
+        return [f"entry {seq}: its hash differs from the anchored one (the log was rewritten)"]
+    return []
 
 
 def record_publish(

@@ -58,6 +58,7 @@ class ErasureReport:
     tables: list[str] = field(default_factory=list)  # build warehouse tables updated
     lake_files: int = 0  # published data files rewritten (every kept version)
     role_copies: str = ""
+    catalog_tables: list[str] = field(default_factory=list)  # PostgreSQL catalog, vacuumed
     remaining: list[str] = field(default_factory=list)  # where a scan still finds a value
 
     def message(self) -> str:
@@ -67,6 +68,10 @@ class ErasureReport:
             "rewritten",
             self.role_copies,
         ]
+        if self.catalog_tables:
+            lines.append(
+                f"vacuumed (full) {len(self.catalog_tables)} table(s) of the PostgreSQL catalog"
+            )
         if self.remaining:
             lines.append(f"a scan still finds the person in: {', '.join(self.remaining)}")
         else:
@@ -108,7 +113,8 @@ class Classes:
 
 
 def _parquet(path: Path) -> str:
-    return f"read_parquet({literal(str(path))})"
+    # not hive-partitioned: a batch=<id> folder would add a `batch` column to a rewritten file
+    return f"read_parquet({literal(str(path))}, hive_partitioning = false)"
 
 
 def _collect(
@@ -183,7 +189,7 @@ def _matches(con: duckdb.DuckDBPyConnection, source: str, match: str) -> int:
     return int(con.execute(f"select count(*) from {source} where {match}").fetchone()[0])
 
 
-def _replace_file(path: Path, tmp: Path) -> None:
+def replace_file(path: Path, tmp: Path) -> None:
     os.chmod(tmp, 0o600)
     tmp.replace(path)
 
@@ -203,29 +209,27 @@ def erase_zone_files(paths: Paths, person: Person, classes: Classes, report: Era
                 f"copy (select {plan.select_list(cols)} from {source}) to "
                 f"{literal(str(tmp))} (format parquet)"
             )
-            _replace_file(f, tmp)
+            replace_file(f, tmp)
             touched.add(f.parent)
             report.files.append(str(f.relative_to(paths.home)))
     finally:
         con.close()
     for batch in touched:
-        _refresh_manifest(batch)
+        refresh_manifest(batch)
 
 
-def _refresh_manifest(batch: Path) -> None:
-    """The batch manifest's file sizes and checksum, after its files were rewritten."""
-    from ingestion.landing import sha256_files
+def refresh_manifest(batch: Path) -> None:
+    """The batch manifest's file sizes and checksums, after its files were rewritten."""
+    from ingestion.landing import file_checksums
 
     manifest = batch / "manifest.json"
     if not manifest.exists():
         return
     data = json.loads(manifest.read_text(encoding="utf-8"))
-    files = sorted(batch.glob("*.parquet"))
-    data["files"] = [{"name": f.name, "bytes": f.stat().st_size} for f in files]
-    data["checksum_sha256"] = sha256_files(files)
+    data["checksum_sha256"], data["files"] = file_checksums(sorted(batch.glob("*.parquet")))
     tmp = manifest.with_name(".manifest.json.erase")
     tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-    _replace_file(manifest, tmp)
+    replace_file(manifest, tmp)
 
 
 def _warehouse_key(paths: Paths) -> Key | None:
@@ -287,7 +291,7 @@ def erase_build(paths: Paths, person: Person, classes: Classes, report: ErasureR
         con.execute("detach build")
     finally:
         con.close()
-    _replace_file(paths.build_db, fresh)
+    replace_file(paths.build_db, fresh)
     paths.build_db.with_name(paths.build_db.name + ".wal").unlink(missing_ok=True)
 
 
@@ -334,6 +338,7 @@ def erase_lake(paths: Paths, person: Person, classes: Classes, report: ErasureRe
     if not location.exists():
         return
     m = META_ALIAS
+    touched: set[str] = set()  # catalog tables changed: old values may linger in them
     with lake_writer(paths) as con:
         files = con.execute(FILES_SQL.format(m=m)).fetchall()
         for file_id, table_id, path, relative, enc, table_path, schema, table in files:
@@ -355,7 +360,7 @@ def erase_lake(paths: Paths, person: Person, classes: Classes, report: ErasureRe
                 f"copy (select {plan.select_list(cols)} from {source}) to {literal(str(tmp))} "
                 f"(format parquet, field_ids {_field_ids(con, full)})"
             )
-            _replace_file(full, tmp)
+            replace_file(full, tmp)
             con.execute(
                 f"update {m}.ducklake_data_file set file_size_bytes = ?, footer_size = ? "
                 "where data_file_id = ?",
@@ -373,33 +378,103 @@ def erase_lake(paths: Paths, person: Person, classes: Classes, report: ErasureRe
                 [table_id],
             )
             report.lake_files += 1
-        _erase_inlined(con, m, person, classes)
+            touched.update(CATALOG_STATS_TABLES)
+        touched.update(_erase_inlined(con, m, person, classes))
     if location.kind == "sqlite":
         db = sqlite3.connect(location.catalog)
         try:
             db.execute("vacuum")  # freed pages would still hold the old statistics
         finally:
             db.close()
+    elif touched:
+        report.catalog_tables = vacuum_postgres_catalog(location.catalog, sorted(touched))
+
+
+# What erase updates in the catalog for each rewritten data file.
+CATALOG_STATS_TABLES = (
+    "ducklake_data_file",
+    "ducklake_file_column_stats",
+    "ducklake_table_column_stats",
+)
+
+
+def vacuum_postgres_catalog(url: str, tables: list[str]) -> list[str]:
+    """``VACUUM (FULL, ANALYZE)`` the PostgreSQL catalog's ``tables``; returns them qualified.
+
+    An UPDATE leaves the old row version in the table's pages (a dead tuple) until a vacuum
+    reclaims it, and a plain (auto)vacuum only marks the space reusable: the erased values,
+    in column statistics and inlined rows, would still be on disk. VACUUM FULL writes each
+    table (and its TOAST) into new files and drops the old ones. It takes an exclusive lock
+    on each table for the seconds it runs, so readers of the lake wait for it; it needs the
+    tables' owner (the publisher's role, YECAI_LAKE_CATALOG_URL). The WAL and any backup of
+    the database still hold the old pages until they are recycled: out of yecai's reach.
+    """
+    import psycopg
+    from psycopg import sql
+
+    done: list[str] = []
+    with psycopg.connect(url, autocommit=True) as db:  # VACUUM cannot run in a transaction
+        found = db.execute(
+            "select schemaname, tablename from pg_tables where tablename = any(%s) "
+            "and schemaname not in ('pg_catalog', 'information_schema') order by 1, 2",
+            [tables],
+        ).fetchall()
+        for schema, table in found:
+            name = sql.Identifier(schema, table)
+            db.execute(sql.SQL("vacuum (full, analyze) {}").format(name))
+            done.append(f"{schema}.{table}")
+    return done
 
 
 def _erase_inlined(
     con: duckdb.DuckDBPyConnection, m: str, person: Person, classes: Classes
-) -> None:
-    """Rows DuckLake keeps inside the catalog (small inserts) are updated there."""
+) -> list[str]:
+    """Rows DuckLake keeps inside the catalog (small inserts) are updated there; returns the
+    catalog tables updated."""
     try:
         inlined = con.execute(
-            f"select i.table_name, t.table_name from {m}.ducklake_inlined_data_tables as i "
+            f"select i.table_name, t.table_name, i.table_id "
+            f"from {m}.ducklake_inlined_data_tables as i "
             f"join {m}.ducklake_table as t using (table_id)"
         ).fetchall()
     except duckdb.Error:
-        return  # a catalog without inlined data
+        return []  # a catalog without inlined data
     meta_cols = {"row_id", "begin_snapshot", "end_snapshot"}
-    for stored, table in sorted(set(inlined)):
+    updated: list[str] = []
+    for stored, table, table_id in sorted(set(inlined)):
         target = f"{m}.{quote_ident(stored)}"
         cols = [c for c in _columns_of(con, target) if c[0] not in meta_cols]
-        plan = plan_rewrite(cols, classes.of(table, cols), person)
-        if plan is not None and _matches(con, target, plan.match):
-            con.execute(plan.update_sql(target))
+        # A PostgreSQL catalog stores inlined text as bytea (BLOB here): read it as text.
+        blobs = {c for c, t in cols if t.upper() == "BLOB"}
+        as_text = [(c, "VARCHAR" if c in blobs else t) for c, t in cols]
+        plan = plan_rewrite(as_text, classes.of(table, as_text), person)
+        if plan is None:
+            continue
+        match = _decoded(plan.match, blobs)
+        if not _matches(con, target, match):
+            continue
+        sets = ", ".join(
+            f"{quote_ident(c)} = "
+            + (f"encode({_decoded(e, blobs)})" if c in blobs else _decoded(e, blobs))
+            for c, e in plan.assignments
+        )
+        con.execute(f"update {target} set {sets} where {match}")
+        # the table's min/max may have been the person's value, as for a rewritten file
+        con.execute(
+            f"update {m}.ducklake_table_column_stats set min_value = null, max_value = null "
+            "where table_id = ?",
+            [table_id],
+        )
+        updated += [stored, "ducklake_table_column_stats"]
+    return updated
+
+
+def _decoded(sql: str, blobs: set[str]) -> str:
+    """``sql`` reading each column of ``blobs`` as UTF-8 text (``quote_ident`` always quotes,
+    so each reference is found exactly)."""
+    for col in sorted(blobs):
+        sql = sql.replace(quote_ident(col), f"decode({quote_ident(col)})")
+    return sql
 
 
 # --- scan -------------------------------------------------------------------------------

@@ -10,11 +10,18 @@ Two kinds, one module:
 - **values** (``redact_row``): a failing row of a check keeps its key columns; the values of
   classified columns are removed (their names listed under ``_redacted``); any other text is
   scrubbed of what looks like an ID number, card, phone or e-mail (``detect.scrub_text``).
+
+Logs go through ``redact_text`` structurally: ``install_log_redaction`` makes every log record
+of the process (any ``logging`` logger, Dagster's ``context.log`` and its console logger, which
+are loggers too) carry its message already redacted, whatever handler later writes it.
 """
 
 from __future__ import annotations
 
+import io
+import logging
 import re
+import traceback
 from collections.abc import Collection, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -126,3 +133,58 @@ def redact_row(
     if removed:
         out[REDACTED_FIELD] = ", ".join(removed)
     return out
+
+
+def redact_record(record: logging.LogRecord) -> logging.LogRecord:
+    """``record`` with its message (``msg % args``), traceback and stack redacted in place."""
+    try:
+        message = record.getMessage()
+    except Exception:  # arguments that do not fit the format: keep the text, drop the arguments
+        message = str(record.msg)
+    record.msg = redact_text(message)
+    record.args = ()
+    if record.exc_info and record.exc_info[0] is not None and not record.exc_text:
+        # Formatters print exc_text when it is set: the traceback is rendered here, redacted,
+        # because an exception's message is where a connection string usually hides.
+        record.exc_text = redact_text("".join(traceback.format_exception(*record.exc_info)))
+        record.exc_text = record.exc_text.rstrip("\n")
+    if record.stack_info:
+        record.stack_info = redact_text(record.stack_info)
+    return record
+
+
+def install_log_redaction() -> None:
+    """Make every log record this process creates redacted at birth (idempotent).
+
+    A record factory rather than a filter or formatter: a filter covers the loggers or handlers
+    it is added to, and Dagster builds a logger per run and step (``context.log``) whose handlers
+    yecai does not configure. Every ``logging.Logger`` makes its records through the factory.
+    """
+    current = logging.getLogRecordFactory()
+    if getattr(current, "yecai_redacting", False):
+        return
+
+    def redacting_factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        return redact_record(current(*args, **kwargs))
+
+    redacting_factory.yecai_redacting = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(redacting_factory)
+
+
+class RedactingWriter(io.TextIOBase):
+    """A text stream that redacts what is written to it, then passes it on to ``inner``.
+
+    For output that is not a log record but ends in the same places: dagster-dbt re-emits each of
+    dbt's events on ``sys.stdout`` (one whole line per write), which the compute log captures.
+    """
+
+    def __init__(self, inner: Any) -> None:
+        super().__init__()
+        self._inner = inner
+
+    def write(self, text: str) -> int:
+        self._inner.write(redact_text(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._inner.flush()

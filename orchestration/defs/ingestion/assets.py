@@ -10,6 +10,7 @@ from ingestion.batches import FAILING_STATUSES, QUARANTINED_ALL
 from orchestration.defs.shared.policies import SOURCE_RETRY
 from orchestration.defs.shared.resources import YecaiHome
 from yecai.errors import YecaiError
+from yecai.privacy.retention import apply_retention
 
 RAW_GROUP = "raw"
 
@@ -179,6 +180,11 @@ def build_source_assets(source: str, entities: list[str]) -> dg.AssetsDefinition
             yield dg.MaterializeResult(
                 asset_key=raw_asset_key(source, entity), metadata=batch_metadata(summary)
             )
+        # The source's raw retention (sources.yml raw_retention_days), applied as it lands:
+        # the batches just landed are what supersede older versions. Nothing without a policy.
+        retained = apply_retention(paths, sources=[source])
+        if retained.rows:
+            context.log.info(f"{source}: raw retention: {retained.message()}")
         if failed:
             # A Failure (not a crash) so the run log shows the reasons; the retry policy
             # re-runs the step unless a failure needs the user's hand first.

@@ -1,6 +1,8 @@
 """dbt models as assets: one multi-asset, the per-fiscal-period models partitioned by month."""
 
+import contextlib
 import os
+import sys
 from collections.abc import Iterable, Iterator
 
 import dagster as dg
@@ -19,6 +21,7 @@ from orchestration.defs.transform.dbt_args import (
 from orchestration.defs.transform.dbt_failure import describe_failure, read_run_results
 from orchestration.defs.transform.project import keep_parse_state
 from orchestration.defs.transform.translator import YecaiDbtTranslator
+from yecai.privacy.redact import RedactingWriter
 
 
 def _prepare_environment(yecai: YecaiHome) -> None:
@@ -46,10 +49,14 @@ def worth_recording(event: object) -> bool:
 
 
 def stream_dbt(invocation) -> Iterator:
-    """The dbt invocation's Dagster events, without the noise ``worth_recording`` drops."""
-    for event in invocation.stream():
-        if worth_recording(event):
-            yield event
+    """The dbt invocation's Dagster events, without the noise ``worth_recording`` drops.
+
+    dagster-dbt echoes dbt's events on stdout while it streams them (the compute log, and the
+    terminal with ``--verbose``): redacted like every log line."""
+    with contextlib.redirect_stdout(RedactingWriter(sys.stdout)):
+        for event in invocation.stream():
+            if worth_recording(event):
+                yield event
 
 
 def failure_of(invocation) -> dg.Failure | None:

@@ -113,3 +113,57 @@ def test_private_umask_and_offenders(tmp_path):
     assert found == {("loose", "0755"), ("a.csv", "0644")}
     assert tighten(tmp_path) == 2 and offenders(tmp_path) == []
     assert stat.S_IMODE((loose / "a.csv").stat().st_mode) == 0o600
+
+
+def test_a_log_cut_off_at_its_end_is_caught_by_the_anchor_outside_the_home(tmp_path):
+    home, outside = tmp_path / "home", tmp_path / "operator"
+    outside.mkdir()
+    anchor = outside / "audit.anchor"
+    env = {
+        **os.environ,
+        "YECAI_HOME": str(home),
+        audit.ANCHOR_ENV: str(anchor),
+    }
+    paths = Paths(home=home)
+    os.environ[audit.ANCHOR_ENV] = str(anchor)
+    try:
+        for version in ("v1", "v2", "v3"):
+            audit.record(paths, "publish", version=version)
+    finally:
+        del os.environ[audit.ANCHOR_ENV]
+    assert audit.read_anchor(anchor) == (3, audit.read(paths)[-1]["hash"])
+    assert stat.S_IMODE(anchor.stat().st_mode) == 0o600
+
+    def yecai_audit() -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "orchestration.cli", "privacy", "audit", "--verify"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    intact = yecai_audit()
+    assert intact.returncode == 0, intact.stdout + intact.stderr
+    assert "head: entry 3" in intact.stdout and "anchored head (entry 3)" in intact.stdout
+
+    # The chain alone cannot tell: the entries left still link to each other.
+    path = audit.audit_path(paths)
+    path.write_text("".join(path.read_text().splitlines(keepends=True)[:1]))
+    assert audit.verify(audit.read(paths)) == []
+    cut = yecai_audit()
+    assert cut.returncode == 1
+    assert "ends at entry 1: 2 entries were cut off the end" in cut.stdout
+
+    # An anchor inside the home would go with it: refused before anything is written.
+    with pytest.raises(YecaiError, match="inside the yecai home"):
+        audit.anchor_path(paths, {audit.ANCHOR_ENV: str(home / "audit" / "anchor")})
+
+
+def test_a_rewritten_log_differs_from_its_anchored_head():
+    entries = [{"seq": 1, "hash": "a"}, {"seq": 2, "hash": "b"}]
+    assert audit.verify_anchor(entries, (2, "b")) == []
+    assert audit.verify_anchor(entries, None) == []
+    assert audit.verify_anchor(entries, (2, "c")) == [
+        "entry 2: its hash differs from the anchored one (the log was rewritten)"
+    ]

@@ -89,3 +89,23 @@ def test_gx_results_lose_the_values_of_a_sensitive_checked_column():
         ["id"],
     )
     assert rows["details"]["unexpected_rows"] == [{"id": 1, "_redacted": "phone"}]
+
+
+def test_a_log_record_is_redacted_when_it_is_made(caplog):
+    import logging
+
+    from yecai.privacy.redact import install_log_redaction
+
+    install_log_redaction()
+    install_log_redaction()  # idempotent: one redacting factory, not two stacked
+    logger = logging.getLogger("yecai.test.redaction")
+    with caplog.at_level(logging.INFO, logger="yecai.test.redaction"):
+        logger.info("GET %s", "https://api.example/v1?access_token=abc123secret&limit=5")
+        try:
+            raise ValueError("cannot reach postgresql://etl:Pa55word@db/erp")
+        except ValueError:
+            logger.exception("ingest failed with header Bearer eyJhbGciOiJIUzI1NiJ9.x")
+    text = caplog.text
+    assert "abc123secret" not in text and "Pa55word" not in text
+    assert "eyJhbGciOiJIUzI1NiJ9" not in text
+    assert "access_token=***" in text and "ValueError" in text and "limit=5" in text

@@ -1,0 +1,214 @@
+"""Retention of raw personal data: old versions of a record lose their personal values.
+
+``raw_retention_days: N`` on a source in ``sources.yml`` says how long the raw zone keeps the
+personal values of a record's versions that are no longer current: a version superseded by a
+newer one (in a later batch) more than N days ago, and a record deleted at the source (its
+tombstone) more than N days ago. Their classified columns (contract tags, names: fail closed,
+as ``erase`` reads them) become null; the contract's key columns and the raw zone's metadata
+(``_source_pk``, ``_batch_id``, ``_extracted_at``, ``_row_hash``, ``_is_deleted``) stay.
+
+Why values and not batches (docs/decisions/raw-retention.md): a full rebuild reads the raw zone
+through ``raw_latest``, which takes the latest version of each key and, over every version,
+when the key was first seen (``first_seen_at``). Deleting a superseded batch would change that
+for every key first seen in it, and the batch folders are the ingestion's state
+(batch-record-is-the-state). Blanking keeps every row, every key and every time where it was:
+the latest versions are untouched, so what a rebuild produces for current data is the same.
+
+Applied by ``yecai privacy retain`` and after each ingest of a source with a policy (the daily
+run); each rewrite is recorded in the audit log (``retention``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import duckdb
+
+from yecai.errors import YecaiError
+from yecai.privacy import audit
+from yecai.privacy.erase import Classes, refresh_manifest, replace_file
+from yecai.privacy.erase_sql import literal
+from yecai.privacy.policy import quote_ident
+from yecai.settings import Paths
+
+Say = Callable[[str], None]
+
+
+@dataclass
+class RetentionReport:
+    cutoff: str  # versions superseded or deleted before this moment (UTC) were blanked
+    entities: list[str] = field(default_factory=list)  # "<source>.<entity>" under a policy
+    files: list[str] = field(default_factory=list)  # raw Parquet files rewritten (relative)
+    rows: int = 0  # row versions whose personal values were removed
+
+    def message(self) -> str:
+        if not self.entities:
+            return "no source has raw_retention_days in sources.yml: nothing to do"
+        if not self.rows:
+            return f"{len(self.entities)} entities checked: no old version holds personal values"
+        return (
+            f"removed the personal values of {self.rows} old row version(s) in "
+            f"{len(self.files)} raw file(s) of {len(self.entities)} entities"
+        )
+
+
+def policies(paths: Paths) -> dict[str, float]:
+    """Source -> days, for every source of ``sources.yml`` with ``raw_retention_days``."""
+    from yecai.config import load_company
+
+    company = load_company(paths)
+    return {
+        name: source.raw_retention_days
+        for name, source in sorted(company.sources.items())
+        if source.raw_retention_days is not None
+    }
+
+
+def expired_versions_sql(glob: str) -> str:
+    """(``_source_pk``, ``_batch_id``) of every version superseded, or deleted, before the
+    cutoff (parameter 1, a UTC timestamp) (pure). A batch never holds a key twice, so the pair
+    names one row; versions are ordered as ``raw_latest`` orders them."""
+    return f"""
+        select _source_pk, _batch_id
+        from (
+            select
+                _source_pk,
+                _batch_id,
+                _extracted_at,
+                coalesce(_is_deleted, false) as _deleted,
+                lead(_extracted_at) over (
+                    partition by _source_pk order by _batch_id, _extracted_at
+                ) as _superseded_at
+            from read_parquet({literal(glob)}, union_by_name = true, hive_partitioning = false)
+        )
+        where coalesce(_superseded_at, case when _deleted then _extracted_at end)
+            <= cast(? as timestamp)
+    """
+
+
+def blank_select(columns: list[str], blanked: list[str]) -> str:
+    """The select list of a rewritten file: ``blanked`` columns null in expired rows (those
+    whose key is in ``expired_here``), every other column as it was, in order (pure)."""
+    parts = []
+    for col in columns:
+        q = quote_ident(col)
+        if col in blanked:
+            parts.append(
+                f"case when _source_pk in (select _source_pk from expired_here) then null "
+                f"else {q} end as {q}"
+            )
+        else:
+            parts.append(q)
+    return ", ".join(parts)
+
+
+def _blank_entity(
+    con: duckdb.DuckDBPyConnection,
+    paths: Paths,
+    source: str,
+    entity: str,
+    cutoff: datetime,
+    classes: Classes,
+    report: RetentionReport,
+) -> None:
+    from ingestion.lake import committed_batches, raw_glob, read_manifest
+
+    batches = committed_batches(paths, source, entity)
+    if not batches:
+        return
+    relation = f"raw.{source}.{entity}"
+    con.execute(
+        "create or replace temp table expired as "
+        + expired_versions_sql(raw_glob(paths, source, entity)),
+        [cutoff.replace(tzinfo=None)],
+    )
+    for batch in batches:
+        batch_id = batch.name.removeprefix("batch=")
+        con.execute(
+            "create or replace temp table expired_here as "
+            "select _source_pk from expired where _batch_id = ?",
+            [batch_id],
+        )
+        if not con.execute("select count(*) from expired_here").fetchone()[0]:
+            continue
+        keys = set(read_manifest(batch).get("primary_key") or [])
+        rewritten = False
+        for f in sorted(batch.glob("*.parquet")):
+            source_sql = f"read_parquet({literal(str(f))}, hive_partitioning = false)"
+            columns = [d[0] for d in con.execute(f"describe select * from {source_sql}").fetchall()]
+            classified = classes.of(relation, [(c, "") for c in columns])
+            # the key's value is the current version's too; metadata is what rebuilds read
+            blanked = [c for c in columns if c in classified and c not in keys and c[0] != "_"]
+            if not blanked:
+                continue
+            holding = " or ".join(f"{quote_ident(c)} is not null" for c in blanked)
+            n = con.execute(
+                f"select count(*) from {source_sql} where ({holding}) "
+                "and _source_pk in (select _source_pk from expired_here)"
+            ).fetchone()[0]
+            if not n:
+                continue  # blanked by an earlier run: nothing left to remove
+            tmp = f.with_name(f".{f.name}.retain")
+            con.execute(
+                f"copy (select {blank_select(columns, blanked)} from {source_sql}) "
+                f"to {literal(str(tmp))} (format parquet)"
+            )
+            replace_file(f, tmp)
+            rewritten = True
+            report.rows += int(n)
+            report.files.append(str(f.relative_to(paths.home)))
+        if rewritten:
+            refresh_manifest(batch)
+
+
+def apply_retention(
+    paths: Paths,
+    now: datetime | None = None,
+    sources: list[str] | None = None,
+    say: Say | None = None,
+) -> RetentionReport:
+    """Apply every source's ``raw_retention_days`` (only ``sources``' when given); records
+    ``retention`` in the audit log when anything was removed."""
+    from ingestion.config import load_config
+    from ingestion.landing import entity_lock
+
+    now = now or datetime.now(UTC)
+    wanted = policies(paths)
+    if sources is not None:
+        wanted = {s: d for s, d in wanted.items() if s in sources}
+    report = RetentionReport(cutoff="")
+    if not wanted:
+        return report
+    config = load_config(paths)
+    classes = Classes(paths)
+    con = duckdb.connect()
+    try:
+        con.execute("set TimeZone = 'UTC'")
+        for source, days in wanted.items():
+            cutoff = now - timedelta(days=days)
+            report.cutoff = cutoff.isoformat(timespec="seconds")
+            if source not in config:
+                raise YecaiError(f"sources.yml names no source {source!r}", "check its spelling")
+            for entity in sorted(config[source].entities):
+                report.entities.append(f"{source}.{entity}")
+                # one writer per entity: an ingest landing a batch meanwhile waits
+                with entity_lock(paths, source, entity):
+                    before = report.rows
+                    _blank_entity(con, paths, source, entity, cutoff, classes, report)
+                if say and report.rows > before:
+                    say(f"{source}.{entity}: {report.rows - before} old version(s) blanked")
+    finally:
+        con.close()
+    if report.rows:
+        audit.record(
+            paths,
+            "retention",
+            None,
+            zone="raw",
+            policies=wanted,
+            rows=report.rows,
+            files=report.files,
+        )
+    return report
