@@ -55,7 +55,9 @@ def _project(home):
         "{{ custom if custom else target.schema }}{% endmacro %}"
     )
     models = project / "models"
-    (models / "people_good.sql").write_text(PEOPLE.format(good=PLANTED, second="11010519491231002X"))
+    (models / "people_good.sql").write_text(
+        PEOPLE.format(good=PLANTED, second="11010519491231002X")
+    )
     (models / "people_bad.sql").write_text(PEOPLE.format(good=PLANTED, second=MALFORMED))
     # a view: it names the catalog it was built under, which readers must attach as `build`
     (models / "people_view.sql").write_text(
@@ -105,7 +107,9 @@ def built(tmp_path_factory):
         second = _dbt(paths)
         key = load_key("warehouse", home)
         assets = [
-            Asset(f"master.{t}", Layer.CANONICAL, f"select * from master.{t}", keys=("employee_id",))
+            Asset(
+                f"master.{t}", Layer.CANONICAL, f"select * from master.{t}", keys=("employee_id",)
+            )
             for t in ("people_good", "people_bad")
         ]
         results = run_checks(paths, Layer.CANONICAL, assets, [_check(a.name) for a in assets])
@@ -162,7 +166,8 @@ def test_neither_the_key_nor_the_subkey_is_in_any_file_or_in_dbt_output(built):
     leaked = [
         str(p.relative_to(paths.home))
         for p in paths.home.rglob("*")
-        if p.is_file() and (secret.encode() in p.read_bytes() or key_text.encode() in p.read_bytes())
+        if p.is_file()
+        and (secret.encode() in p.read_bytes() or key_text.encode() in p.read_bytes())
     ]
     assert leaked == []
     scanned = {p.relative_to(paths.home).parts[0] for p in paths.home.rglob("*") if p.is_file()}
