@@ -166,6 +166,8 @@ def connect(
         return duckdb.connect(str(db), read_only=read_only)
     con = duckdb.connect()
     try:
+        # spill beside the file, as DuckDB does for a file it opens itself (not in the cwd)
+        con.execute(f"set temp_directory = {_sql_str(str(db) + '.tmp')}")
         _attach_with_keys(con, db, db.stem, keys, read_only)
         con.execute(f"use {_ident(db.stem)}")
     except BaseException:
@@ -256,7 +258,7 @@ def _on_connect(dialect, conn_rec, cargs, cparams):  # noqa: ARG001 - SQLAlchemy
     if target is None:
         return None  # not ours: SQLAlchemy connects as usual
     db, keys = target
-    params = {k: v for k, v in cparams.items() if k != "connect_args"}
+    params = dict(cparams)
     params.pop("read_only", None)  # the in-memory database is writable; the file is not
     con = dialect.connect(*cargs, **params)
     alias = db.stem
