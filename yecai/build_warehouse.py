@@ -231,8 +231,9 @@ def dbt_env(home: Path, env: Mapping[str, str] | None = None) -> dict[str, str]:
 
 # A named in-memory database stands for the encrypted warehouse in a SQLAlchemy URL: the URL
 # (which GX writes into its datasource configuration) carries this name, never the key; the
-# ``do_connect`` listener below (on duckdb_engine's dialect: SQLAlchemy ignores class-level
-# listeners registered on Engine for this event) attaches the file with the key to every connection made to it.
+# ``do_connect`` listener below attaches the file with the key to every connection made to it.
+# It listens on duckdb_engine's dialect: SQLAlchemy ignores class-level listeners registered
+# on Engine for this event.
 _MARKER_PREFIX = ":memory:yecai_build_"
 _targets: dict[str, tuple[Path, list[Key]]] = {}
 _targets_lock = threading.Lock()
@@ -246,11 +247,9 @@ def sqlalchemy_url(db: Path, home: Path | None = None, env: Mapping[str, str] | 
     """``duckdb:///…`` for the warehouse ``db``: the file itself when it is plain or no key is
     set, else a named in-memory database that ``sqlalchemy_access`` attaches it to."""
     keys = warehouse_keys(_home_of(home), env)
-    if not keys or (db.exists() and not is_encrypted_database(db)):
-        if db.exists() and not keys and is_encrypted_database(db):
-            raise _no_key(db)
-        return f"duckdb:///{db}"
-    return f"duckdb:///{_marker(db)}"
+    if keys and not (db.exists() and not is_encrypted_database(db)):
+        return f"duckdb:///{_marker(db)}"
+    return f"duckdb:///{db}"
 
 
 def _on_connect(dialect, conn_rec, cargs, cparams):  # noqa: ARG001 - SQLAlchemy's signature
