@@ -37,8 +37,15 @@ PLANTED = "120101199903156726"
 MALFORMED = "12010119990315672"  # one digit short
 ID_SHAPE = r"^[0-9]{17}[0-9X]$"
 
-PEOPLE = """{{{{ config(materialized='table', schema='master') }}}}
+# The pre-hook writes a table naming no database, in the model's transaction, as the product's
+# incremental macros do (increment_state_table): it must land in the warehouse file.
+PEOPLE = """{{{{ config(materialized='table', schema='master', pre_hook=[{hook}]) }}}}
 select * from (values ('H00037', '{good}'), ('H00038', '{second}')) as t(employee_id, national_id)
+"""
+
+STATE_HOOK = """
+    "create schema if not exists incremental_state",
+    "create or replace table incremental_state.{{ this.identifier }}__seen as select 1 as n",
 """
 
 
@@ -56,9 +63,9 @@ def _project(home):
     )
     models = project / "models"
     (models / "people_good.sql").write_text(
-        PEOPLE.format(good=PLANTED, second="11010519491231002X")
+        PEOPLE.format(good=PLANTED, second="11010519491231002X", hook=STATE_HOOK)
     )
-    (models / "people_bad.sql").write_text(PEOPLE.format(good=PLANTED, second=MALFORMED))
+    (models / "people_bad.sql").write_text(PEOPLE.format(good=PLANTED, second=MALFORMED, hook=""))
     # a view: it names the catalog it was built under, which readers must attach as `build`
     (models / "people_view.sql").write_text(
         "{{ config(materialized='view', schema='master') }} select * from {{ ref('people_good') }}"
@@ -135,6 +142,8 @@ def test_a_plain_warehouse_is_encrypted_by_the_next_build_once_a_key_is_set(buil
     assert PLANTED.encode() not in paths.build_db.read_bytes()
     with build_warehouse.connect(paths.build_db, home=paths.home) as con:
         assert con.sql("select count(*) from master.people_view").fetchone() == (2,)
+        state = con.sql("select n from incremental_state.people_good__seen").fetchall()
+        assert state == [(1,)]
 
 
 def test_without_the_key_the_warehouse_does_not_open_and_says_what_to_set(built):

@@ -40,6 +40,8 @@ def test_the_company_profile_builds_plain_or_encrypted_by_the_target_variable(wh
     (attached,) = encrypted["attach"]
     assert attached["alias"] == "build" and attached["path"] == plain["path"]
     assert DBT_SECRET_ENV in attached["options"]["encryption_key"]
+    # SQL naming no database (the product's incremental state) writes into the file
+    assert encrypted["settings"]["search_path"] == "build.main"
 
 
 def test_dbt_gets_the_encrypted_target_and_a_subkey_only_with_a_key(tmp_path, no_key):
