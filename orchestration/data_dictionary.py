@@ -207,8 +207,10 @@ def run_dbt_docs(paths: Paths, target: Path) -> None:
     # writing, so wait for a running pipeline step as every other writer does.
     # dagster (through the resources module) only when a dictionary is built, not on import
     from orchestration.defs.shared.resources import hold_warehouse_lock
+    from orchestration.defs.transform.encrypted_build import prepare_encrypted_build
 
     with hold_warehouse_lock(paths, LOCK_WAIT_S):
+        prepare_encrypted_build(paths)  # dbt's encrypted output cannot attach a plain file
         done = subprocess.run(
             dbt_command(paths, args),
             cwd=paths.dbt_project,

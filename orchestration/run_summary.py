@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from yecai import build_warehouse
 from yecai.settings import Paths
 
 # The tables of exceptions governance owns, and the column that says each row's kind
@@ -220,7 +221,7 @@ def read_warehouse(db: Path) -> tuple[list[str], list[str], dict[tuple[str, str]
     """Periods, entities and exception counts by (table, kind) of the build warehouse."""
     if not db.exists():
         return [], [], {}
-    con = duckdb.connect(str(db), read_only=True)
+    con = build_warehouse.connect(db)
     try:
         periods: list[str] = []
         entities: list[str] = []

@@ -45,6 +45,7 @@ import duckdb
 from ingestion.batches import write_json_atomic
 from quality.checks import Asset, Check
 from quality.results import CheckResult, to_json
+from yecai import build_warehouse
 from yecai.settings import Paths
 
 # A relation named after FROM or JOIN (``distinct from`` is a comparison); ``{batch}`` is the
@@ -100,7 +101,7 @@ def fingerprints(assets: Iterable[Asset], build: Path) -> dict[str, str]:
     if not assets:
         return out
     warehouse = (
-        duckdb.connect(str(build), read_only=True)
+        build_warehouse.connect(build)
         if build.exists() and any(a.source == "warehouse" for a in assets)
         else None
     )

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 
+from yecai import build_warehouse
 from yecai.errors import YecaiError
 
 
@@ -39,7 +40,7 @@ def read_catalog(db_path: Path) -> Catalog:
     if not db_path.exists():
         return Catalog(db_path=db_path)
     try:
-        con = duckdb.connect(str(db_path), read_only=True)
+        con = build_warehouse.connect(db_path)
     except duckdb.Error as exc:
         raise YecaiError(
             f"cannot open the warehouse {db_path} to audit it: {exc}",

@@ -24,6 +24,7 @@ import duckdb
 
 from quality.results import CheckResult
 from quality.sql_rules import quote_ident, quote_literal
+from yecai import build_warehouse
 from yecai.settings import Paths
 
 # kind -> (中文, what finds it). The order is the order on the scorecard.
@@ -409,7 +410,7 @@ def warehouse_findings(db: Path, incomplete: set[str]) -> tuple[list[Finding], l
     """(master-data and reconciliation findings, cross-system aliases) from the warehouse."""
     if not db.exists():
         return [], []
-    con = duckdb.connect(str(db), read_only=True)
+    con = build_warehouse.connect(db)
     found: list[Finding] = []
     try:
         for system, entity, code, kind, reason in _rows(

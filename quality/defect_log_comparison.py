@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from yecai import build_warehouse
 from yecai.settings import Paths
 
 # Changes the demo logs so incremental loads can be checked; not defects.
@@ -139,7 +140,7 @@ def read_warehouse(
     flagged: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     if not db.exists():
         return crosswalk, flagged
-    con = duckdb.connect(str(db), read_only=True)
+    con = build_warehouse.connect(db)
     try:
         for query, sink in (
             (

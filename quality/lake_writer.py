@@ -34,6 +34,7 @@ from quality.published_relations import (
     plan_change,
     read_relations,
 )
+from yecai import build_warehouse
 from yecai.errors import YecaiError
 from yecai.published import (
     LAKE_ALIAS,
@@ -182,7 +183,7 @@ def publish_snapshot(
     """
     say = progress or (lambda _msg: None)
     with lake_writer(paths) as con:
-        con.execute(f"attach {sql_str(str(build_db))} as {BUILD_ALIAS} (read_only)")
+        build_warehouse.attach(con, build_db, alias=BUILD_ALIAS, home=paths.home)
         relations = read_relations(con, BUILD_ALIAS)
         upcoming = (
             int(con.execute(f"select id from {LAKE_ALIAS}.current_snapshot()").fetchone()[0]) + 1

@@ -39,6 +39,7 @@ from quality.versions import (
     read_publish_log,
     who,
 )
+from yecai import build_warehouse
 from yecai.errors import YecaiError
 from yecai.settings import Paths
 
@@ -99,7 +100,7 @@ def _append_log(paths: Paths, entry: dict) -> None:
 def _checkpoint(db: Path) -> None:
     """Fold the WAL into the file so a plain copy is a complete database."""
     try:
-        con = duckdb.connect(str(db))
+        con = build_warehouse.connect(db, read_only=False)
     except duckdb.Error as exc:
         raise YecaiError(
             f"cannot open {db} to checkpoint it before publishing: {exc}",
@@ -113,7 +114,7 @@ def _checkpoint(db: Path) -> None:
 
 def _input_batches(paths: Paths, db: Path) -> list[str]:
     """The batch ids behind this build: governance.ingestion_batches, else the batch records."""
-    con = duckdb.connect(str(db), read_only=True)
+    con = build_warehouse.connect(db)
     try:
         exists = con.execute(
             "select count(*) from information_schema.tables "

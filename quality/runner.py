@@ -37,6 +37,7 @@ from quality.params import QualityParams, default_params
 from quality.redaction import SensitiveColumns
 from quality.results import CheckResult, append_history, new_run_id
 from quality.suites import LAYERS, parse_layer, plan
+from yecai import build_warehouse
 from yecai.privacy.redact import redact_text
 from yecai.settings import Paths
 
@@ -223,12 +224,14 @@ def _run(
         )
         memoable = [a for a in runnable if any((a.name, c.name) in specs for c in by_asset[a.name])]
         before = audit_memo.fingerprints(memoable, db)
-        with gx_session(paths) as context:
+        # An encrypted warehouse reaches GX through a URL without its key; while this block
+        # runs, SQLAlchemy attaches the file with the key to GX's connections.
+        with gx_session(paths) as context, build_warehouse.sqlalchemy_access(db, paths.home):
             sources = {}
             if any(a.source == "warehouse" for a in runnable):
                 sources["warehouse"] = context.data_sources.add_or_update_sql(
                     WAREHOUSE_DATASOURCE,
-                    connection_string=f"duckdb:///{db}",
+                    connection_string=build_warehouse.sqlalchemy_url(db, paths.home),
                     # read-only: auditing must never change what it audits
                     kwargs={"connect_args": {"read_only": True}},
                 )

@@ -21,6 +21,7 @@ from quality.checks import Dimension
 from quality.gx_context import data_docs_dir
 from quality.results import CheckResult, read_history, to_json
 from quality.sql_rules import quote_ident, quote_literal
+from yecai import build_warehouse
 from yecai.settings import Paths
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -134,7 +135,7 @@ def exception_counts(db: Path) -> dict[str, list[tuple[str, int]]]:
     out: dict[str, list[tuple[str, int]]] = {}
     if not db.exists():
         return out
-    con = duckdb.connect(str(db), read_only=True)
+    con = build_warehouse.connect(db)
     try:
         for table in (
             "governance.master_data_exceptions",

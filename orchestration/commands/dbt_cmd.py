@@ -15,11 +15,13 @@ import subprocess
 import typer
 
 from orchestration.defs.transform.dbt_args import dbt_env
+from orchestration.defs.transform.encrypted_build import prepare_encrypted_build
 from orchestration.defs.transform.project_files import (
     dbt_executable,
     ensure_packages,
     is_dbt_project,
 )
+from yecai.build_warehouse import DBT_SECRET_ENV
 from yecai.config import is_configured, not_configured
 from yecai.errors import YecaiError
 from yecai.settings import Paths, get_paths
@@ -69,6 +71,9 @@ def register(app: typer.Typer) -> None:
         env = prepared_env(paths)
         if print_env:
             for name, value in env.items():
+                if name == DBT_SECRET_ENV:  # a key's subkey goes to no terminal
+                    typer.echo(f"# {name} is not printed: run dbt through `yecai dbt -- …`")
+                    continue
                 typer.echo(f"export {name}={shlex.quote(value)}")
             return
         args = list(ctx.args)
@@ -76,5 +81,9 @@ def register(app: typer.Typer) -> None:
         if not args or args[0] != "deps":
             ensure_packages(paths.dbt_project, env)
         paths.warehouse.mkdir(parents=True, exist_ok=True)
+        if not args or args[0] != "deps":
+            prepared = prepare_encrypted_build(paths)
+            if prepared:
+                typer.echo(prepared, err=True)
         done = subprocess.run(dbt_command(paths, args), cwd=paths.dbt_project, env=full_env)
         raise typer.Exit(code=done.returncode)

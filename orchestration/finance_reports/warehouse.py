@@ -12,7 +12,7 @@ from enum import StrEnum
 import duckdb
 import typer
 
-from yecai import published
+from yecai import build_warehouse, published
 from yecai.errors import YecaiError
 from yecai.settings import get_paths
 
@@ -36,14 +36,15 @@ def connect_read_only(which: Warehouse, as_of: str | None = None) -> duckdb.Duck
             "--as-of reads published snapshots; the build warehouse has no history",
             "drop --as-of, or drop --warehouse build",
         )
-    path = get_paths().build_db
+    paths = get_paths()
+    path = paths.build_db
     if not path.exists():
         raise YecaiError(
             f"the build warehouse {path} does not exist",
             "run the pipeline first (`yecai run`) so dbt writes the build warehouse",
         )
     try:
-        return duckdb.connect(str(path), read_only=True)
+        return build_warehouse.connect(path, home=paths.home)
     except duckdb.IOException as exc:
         raise YecaiError(
             f"cannot open the build warehouse {path}: {exc}",

@@ -43,7 +43,7 @@ from yecai.privacy.erase_sql import (
     literal,
     plan_rewrite,
 )
-from yecai.privacy.keys import Key, load_key
+from yecai.privacy.keys import load_key
 from yecai.privacy.policy import quote_ident
 from yecai.privacy.tokens import normalise, token
 from yecai.settings import Paths
@@ -232,24 +232,10 @@ def refresh_manifest(batch: Path) -> None:
     replace_file(manifest, tmp)
 
 
-def _warehouse_key(paths: Paths) -> Key | None:
-    return load_key("warehouse", paths.home, required=False)
-
-
 def _attach_build(con: duckdb.DuckDBPyConnection, paths: Paths, read_only: bool) -> None:
-    from yecai.privacy.encryption import attach_encrypted, is_encrypted_database
+    from yecai import build_warehouse
 
-    if is_encrypted_database(paths.build_db):
-        key = _warehouse_key(paths)
-        if key is None:
-            raise YecaiError(
-                f"{paths.build_db} is encrypted and no warehouse key is set",
-                "set YECAI_WAREHOUSE_KEY_FILE as the pipeline does, then erase again",
-            )
-        attach_encrypted(con, paths.build_db, key, alias="build", read_only=read_only)
-    else:
-        mode = " (read_only)" if read_only else ""
-        con.execute(f"attach {literal(str(paths.build_db))} as build{mode}")
+    build_warehouse.attach(con, paths.build_db, alias="build", read_only=read_only, home=paths.home)
 
 
 def _build_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
@@ -279,11 +265,12 @@ def erase_build(paths: Paths, person: Person, classes: Classes, report: ErasureR
         # A fresh file holds only the current values; the old one keeps freed blocks.
         fresh = paths.build_db.with_name(f".{paths.build_db.name}.erase")
         fresh.unlink(missing_ok=True)
-        key = _warehouse_key(paths)
-        from yecai.privacy.encryption import attach_encrypted, is_encrypted_database
+        from yecai.build_warehouse import warehouse_keys
+        from yecai.privacy.encryption import attach_encrypted
 
-        if key is not None and is_encrypted_database(paths.build_db):
-            attach_encrypted(con, fresh, key, alias="fresh")
+        keys = warehouse_keys(paths.home)
+        if keys:  # a writer never leaves the warehouse plain once a key is set
+            attach_encrypted(con, fresh, keys[0], alias="fresh")
         else:
             con.execute(f"attach {literal(str(fresh))} as fresh")
         con.execute("copy from database build to fresh")

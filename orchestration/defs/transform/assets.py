@@ -19,8 +19,10 @@ from orchestration.defs.transform.dbt_args import (
     dbt_env,
 )
 from orchestration.defs.transform.dbt_failure import describe_failure, read_run_results
+from orchestration.defs.transform.encrypted_build import prepare_encrypted_build
 from orchestration.defs.transform.project import keep_parse_state
 from orchestration.defs.transform.translator import YecaiDbtTranslator
+from yecai.build_warehouse import DBT_SECRET_ENV, DBT_TARGET_ENV
 from yecai.privacy.redact import RedactingWriter
 
 
@@ -28,6 +30,9 @@ def _prepare_environment(yecai: YecaiHome) -> None:
     """dbt runs as a subprocess that inherits this process's environment."""
     paths = yecai.paths()
     paths.warehouse.mkdir(parents=True, exist_ok=True)
+    # a key removed since an earlier step in this process must not leave its target behind
+    for name in (DBT_TARGET_ENV, DBT_SECRET_ENV):
+        os.environ.pop(name, None)
     os.environ.update(dbt_env(paths))
     for name, value in DBT_FILE_LOG_ENV.items():
         os.environ.setdefault(name, value)  # a user's own choice wins
@@ -140,6 +145,9 @@ def build_dbt_assets(
         args = dbt_build_args(period_range, full_refresh=full_refresh)
         context.log.info(f"dbt {' '.join(args)}")
         with warehouse_writer.hold(yecai.paths()):
+            prepared = prepare_encrypted_build(yecai.paths())
+            if prepared:
+                context.log.info(prepared)
             invocation = dbt.cli(args, context=context, raise_on_error=False)
             yield from stream_dbt(invocation)
             keep_parse_state(invocation)

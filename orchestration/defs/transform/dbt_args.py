@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+from yecai import build_warehouse
 from yecai.config.registry import registry_json
 from yecai.settings import DBT_PACKAGE_DIR, Paths
 
@@ -62,7 +63,9 @@ def dbt_env(paths: Paths) -> dict[str, str]:
 
     Paths from the home (warehouse, raw zone, batch records), where the product's dbt package
     is (the company's packages.yml installs it from there), and the source registry the
-    product's models iterate over. A wrong sources.yml is a YecaiError here.
+    product's models iterate over. A wrong sources.yml is a YecaiError here. With a warehouse
+    key, the profile's encrypted output and the database subkey (``build_warehouse.dbt_env``):
+    dbt's environment is the only place the subkey goes, never its command line.
     """
     return {
         "YECAI_HOME": str(paths.home),
@@ -71,6 +74,7 @@ def dbt_env(paths: Paths) -> dict[str, str]:
         "YECAI_LAKE_META": str(paths.lake_meta),
         "YECAI_DBT_PACKAGE_DIR": str(DBT_PACKAGE_DIR),
         "YECAI_SOURCE_REGISTRY": registry_json(paths),
+        **build_warehouse.dbt_env(paths.home),
     }
 
 
