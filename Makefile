@@ -41,7 +41,7 @@ TEST_WORKERS ?= 2
 
 test: install browser-deps  ## lint, then every test: unit, integration, e2e, browser (TEST_WORKERS=2)
 	$(UV) run ruff check .
-	$(UV) run pytest -n $(TEST_WORKERS) --dist loadgroup
+	$(UV) run pytest -n $(TEST_WORKERS)
 
 lint:  ## ruff lint and format check
 	$(UV) run ruff check . && $(UV) run ruff format --check .
