@@ -376,7 +376,10 @@ def main() -> int:
         if args.home:
             pass
         elif args.demo:
+            from demo.install import install_company
+
             copy_demo(args.demo, home / "demo")
+            install_company(home)  # what `yecai demo generate` does after generating
         else:
             report["generate"] = timed(
                 [str(BIN / "yecai"), "demo", "generate", "--scale", args.scale], env
