@@ -105,3 +105,27 @@ def publish_role_copies(
         )
     finally:
         con.close()
+
+
+def rewrite_role_copies_at_latest(
+    paths: Paths,
+    env: Mapping[str, str] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> RoleCopies | None:
+    """Every role's copy re-written from the lake's latest snapshot (after an erasure or a key
+    rotation changed what they must hold); None when nothing was published. The caller holds
+    the publish lock."""
+    from yecai.published import read_snapshots
+
+    location = lake_location(paths)
+    if not location.exists():
+        return None
+    con = duckdb.connect()
+    try:
+        load_extensions(con, location)
+        con.execute(attach_sql(location, read_only=True))
+        snaps = read_snapshots(con)
+    finally:
+        con.close()
+    version = next((s.version for s in reversed(snaps) if s.version), None)
+    return publish_role_copies(paths, snaps[-1].snapshot_id, version, env, progress)

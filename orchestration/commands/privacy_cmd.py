@@ -1,4 +1,5 @@
-"""``yecai privacy …``: erase one person, apply raw retention, check the audit log (issue 13)."""
+"""``yecai privacy …``: erase one person, apply raw retention, rotate a key, check the audit log
+(issue 13)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from rich.markup import escape
 from yecai.settings import get_paths
 
 app = typer.Typer(
-    help="Personal data: erase one person, apply raw retention, check the audit log.",
+    help="Personal data: erase one person, apply raw retention, rotate a key, check the audit log.",
     no_args_is_help=True,
 )
 
@@ -48,6 +49,33 @@ def retain() -> None:
     console = Console()
     report = apply_retention(get_paths(), say=lambda m: console.print(m, markup=False))
     console.print(escape(report.message()), highlight=False)
+
+
+@app.command("rotate")
+def rotate(
+    key: str = typer.Option(
+        ...,
+        "--key",
+        help="Which key was changed: token, publish, warehouse or lake (docs/security.md, Keys).",
+    ),
+    reason: str = typer.Option(
+        None, "--reason", help="Why (a schedule, a suspected leak): recorded in the audit log."
+    ),
+) -> None:
+    """Re-write what a key protects under its new value: put the new key in YECAI_<KEY>_KEY(_FILE)
+    and, for warehouse and lake, the old one in YECAI_<KEY>_KEY_PREVIOUS(_FILE) first. token
+    and publish re-write every role's copy; warehouse re-encrypts the build warehouse; lake
+    re-encrypts the raw, quarantine and index files of entities with classified columns. Says
+    when the previous key may be removed; recorded in the audit log (key IDs, never keys)."""
+    from yecai.privacy.rotate import rotate as rotate_key
+
+    console = Console()
+    report = rotate_key(
+        get_paths(), key.strip().lower(), reason, progress=lambda m: console.print(escape(m))
+    )
+    console.print(escape(report.message()), highlight=False)
+    if report.left_on_previous:
+        raise typer.Exit(1)
 
 
 @app.command("audit")

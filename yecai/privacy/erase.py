@@ -599,18 +599,7 @@ def _require_keys_of_encrypted_copies(paths: Paths, env: Mapping[str, str] | Non
 
 
 def _rewrite_role_copies(paths: Paths, env: Mapping[str, str] | None) -> str:
-    from quality.role_publish import publish_role_copies
-    from yecai.published import attach_sql, lake_location, load_extensions, read_snapshots
+    from quality.role_publish import rewrite_role_copies_at_latest
 
-    location = lake_location(paths)
-    if not location.exists():
-        return ""
-    con = duckdb.connect()
-    try:
-        load_extensions(con, location)
-        con.execute(attach_sql(location, read_only=True))
-        snaps = read_snapshots(con)
-    finally:
-        con.close()
-    version = next((s.version for s in reversed(snaps) if s.version), None)
-    return publish_role_copies(paths, snaps[-1].snapshot_id, version, env).message()
+    copies = rewrite_role_copies_at_latest(paths, env)
+    return copies.message() if copies else ""
