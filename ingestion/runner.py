@@ -30,6 +30,7 @@ from ingestion.contract import Contract
 from ingestion.extract import extract_from_file, extract_from_rest, extract_from_sql
 from ingestion.file_identity import FilesRead, files_read, name_fields
 from ingestion.lake import latest_manifest
+from ingestion.lake_encryption import converge, write_key
 from ingestion.landing import (
     commit,
     discard,
@@ -197,6 +198,7 @@ def ingest_entity(
         try:
             contract = source.contract(entity.name)
             verify_landed(paths, source.name, entity.name)
+            _converge(paths, contract)
         except YecaiError as exc:
             return [_failed(paths, source.name, entity.name, utc_now_iso(), None, exc)]
         if source.kind == "files":
@@ -227,6 +229,16 @@ def ingest_entity(
         return [result]
     finally:
         lock.release()
+
+
+def _converge(paths: Paths, contract: Contract) -> None:
+    """Older files of the entity re-written in the state new ones land in (a lake key set
+    or rotated since they landed), so every file of a folder opens the same way."""
+    con = duck.connect()
+    try:
+        converge(con, paths, contract, write_key(paths, contract))
+    finally:
+        con.close()
 
 
 def verify_landed(paths: Paths, source: str, entity: str) -> None:
@@ -364,6 +376,7 @@ def _run_batch(
     stage = new_stage(paths, batch_id)
     con = duck.connect(stage.spill)
     try:
+        key = write_key(paths, contract)
         _report(on_progress, f"{label}: extracting", 0, None)
         # Deletes are keys landed before and gone now: with no batch landed yet there are
         # none to find, so a first load skips reading the source's whole key set.
@@ -382,6 +395,7 @@ def _run_batch(
             rows_in=read,
             # A file is read once, so its defects are new, unless a full refresh re-reads it.
             dedupe_quarantine=source_file is None or full_refresh,
+            key=key,
         )
         status = batch_status(outcome, is_file=source_file is not None)
         result = BatchResult(
@@ -404,6 +418,7 @@ def _run_batch(
             source_file=source_file.name if source_file else None,
             source_file_sha256=source_file_sha256,
             source_file_fields=dict(source_file_fields or {}),
+            key_id=key.key_id if key and outcome.rows_read else None,
         )
         result.check_counts()
         if outcome.rows_read:
@@ -437,6 +452,7 @@ def _run_batch(
                 "source_file": str(source_file) if source_file else None,
                 "source_file_sha256": source_file_sha256,
                 "extracted_at": now.isoformat(),
+                "key_id": result.key_id,
                 "batch": asdict(result),
             }
             write_manifest(stage, manifest)

@@ -1,0 +1,164 @@
+"""Which entities land encrypted, reading the lake with its keys, and re-encrypting a folder.
+
+An entity whose contract classifies a column (or names one the way a class is named: fail
+closed, ``classification.effective_classes``) holds clear personal data in its raw batches,
+its quarantine and its latest-versions index. With a lake key configured those files are
+written with Parquet modular encryption (``yecai.privacy.lake_crypto``) and each batch's
+manifest and record carry the key ID; without one they land in clear, as before, and the run
+says so once.
+
+An entity's files all share one state: landing first brings the older files to the state new
+ones are written in (``converge``: a key configured after the first batches, or rotated), so
+dbt's views, which read a whole folder by one glob, need no file list. Python readers do not
+rely on it: ``scan`` groups whatever files it is given (docs/decisions/lake-parquet-encryption.md).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import os
+from pathlib import Path
+
+import duckdb
+
+from ingestion.batches import write_json_atomic
+from ingestion.contract import Contract
+from ingestion.duck import sql_str
+from ingestion.lake import MANIFEST, committed_batches, quarantine_dir
+from ingestion.landing import file_checksums
+from yecai.privacy.classification import effective_classes
+from yecai.privacy.keys import Key, env_name
+from yecai.privacy.lake_crypto import (
+    LAKE,
+    copy_options,
+    current_key,
+    key_for_file,
+    lake_keyring,
+    parquet_scan,
+    probe_key,
+)
+from yecai.settings import Paths
+
+log = logging.getLogger(__name__)
+
+
+def holds_personal_data(contract: Contract) -> bool:
+    """True when a column of the contract is classified (a tag, or a name that says a class)."""
+    tags = {c.name: c.classification for c in contract.columns if c.classification}
+    return bool(effective_classes(contract.column_names, tags))
+
+
+def write_key(paths: Paths, contract: Contract) -> Key | None:
+    """The key the entity's new Parquet files are written with; None: in clear."""
+    if not holds_personal_data(contract):
+        return None
+    key = current_key(lake_keyring(paths.home))
+    if key is None:
+        _warn_landing_in_clear(str(paths.home))
+    return key
+
+
+@functools.cache
+def _warn_landing_in_clear(home: str) -> None:
+    """Once per process (a ``yecai ingest``, a Dagster run): entities are landing in clear."""
+    name = env_name(LAKE)
+    log.warning(
+        "no lake key: raw and quarantine files of entities with classified columns are "
+        "written in clear under %s. Set %s_FILE to a key file outside the home (mode 0600; "
+        "docs/security.md, Keys) to encrypt them; the next ingest of each entity then "
+        "re-encrypts what is already landed.",
+        home,
+        name,
+    )
+
+
+def write_parquet(
+    con: duckdb.DuckDBPyConnection, select_sql: str, path: Path, key: Key | None
+) -> int:
+    """COPY a SELECT to one zstd Parquet file, encrypted with ``key`` (None: clear); rows."""
+    options = copy_options(con, key)
+    return con.execute(
+        f"copy ({select_sql}) to '{sql_str(str(path))}' (format parquet, compression zstd{options})"
+    ).fetchone()[0]
+
+
+# --- converge: every file of an entity in the state new files are written in ----------------
+
+
+def _marker(paths: Paths, source: str, entity: str) -> Path:
+    return paths.lake_meta / "rewrite" / f"{source}-{entity}.json"
+
+
+def _entity_files(paths: Paths, source: str, entity: str) -> dict[Path, list[Path]]:
+    """Raw batch folder -> its raw and quarantine Parquet files."""
+    out = {}
+    for batch in committed_batches(paths, source, entity):
+        q = quarantine_dir(paths, source, entity) / batch.name
+        out[batch] = sorted(batch.glob("*.parquet")) + sorted(q.glob("*.parquet"))
+    return out
+
+
+def _rewrite(con, path: Path, key: Key | None, keyring: dict[str, Key]) -> None:
+    """Re-write one file with ``key`` (None: clear), atomically, keeping its rows' order."""
+    tmp = path.with_name(f".{path.name}.rewrite")
+    source = parquet_scan(con, [path], keyring)
+    write_parquet(con, f"select * from {source}", tmp, key)
+    os.chmod(tmp, path.stat().st_mode & 0o777)
+    os.replace(tmp, path)
+
+
+def _record(batch: Path, key_id: str | None) -> None:
+    """The manifest after its files were re-written: their sizes and checksums, the key ID."""
+    manifest = json.loads((batch / MANIFEST).read_text(encoding="utf-8"))
+    files = [batch / e["name"] for e in manifest.get("files") or []]
+    if "files" in manifest:
+        checksum, entries = file_checksums(files)
+        manifest["files"], manifest["checksum_sha256"] = entries, checksum
+    manifest["key_id"] = key_id
+    if isinstance(manifest.get("batch"), dict):
+        manifest["batch"]["key_id"] = key_id
+    write_json_atomic(batch / MANIFEST, manifest)
+
+
+def converge(
+    con: duckdb.DuckDBPyConnection, paths: Paths, contract: Contract, key: Key | None
+) -> list[str]:
+    """Bring every landed file of the entity to ``key`` (None: clear); call under its lock.
+
+    Batches whose manifest already records ``key``'s ID are skipped without opening a file,
+    so an entity already in its state costs a manifest read per batch. Files are re-written
+    first and their manifest after; a run killed in between leaves a marker, and the next run
+    then asks every file which key opens it and re-records every manifest from the disk. The
+    latest-versions index is a cache: it is removed and rebuilt by the next batch. Returns
+    what was done, for the log.
+    """
+    source, entity = contract.source, contract.entity
+    target = key.key_id if key else None
+    keyring = lake_keyring(paths.home)
+    marker = _marker(paths, source, entity)
+    resume = marker.is_file()
+    done: list[str] = []
+    for batch, files in _entity_files(paths, source, entity).items():
+        recorded = json.loads((batch / MANIFEST).read_text(encoding="utf-8")).get("key_id")
+        if recorded == target and not resume:
+            continue
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text(json.dumps({"key_id": target}), encoding="utf-8")
+        rewritten = 0
+        for path in files:
+            have = probe_key(con, path, keyring) if resume else key_for_file(con, path, keyring)
+            if (have.key_id if have else None) != target:
+                _rewrite(con, path, key, keyring)
+                rewritten += 1
+        _record(batch, target)
+        if rewritten:
+            state = f"with {target}" if target else "in clear"
+            done.append(f"re-wrote {rewritten} file(s) of {batch.name} {state}")
+    if done:
+        index = paths.lake_meta / "latest" / source / entity
+        for path in index.glob("*") if index.is_dir() else []:
+            path.unlink(missing_ok=True)
+    marker.unlink(missing_ok=True)
+    return done
