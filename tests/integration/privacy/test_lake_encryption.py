@@ -143,7 +143,9 @@ def test_classified_entity_lands_encrypted_and_plain_one_stays_plain(hr, monkeyp
     assert NATIONAL_ID in {r[2] for r in _read_all(paths, raw)}
     assert BROKEN_ID in {r[2] for r in _read_all(paths, quarantine)}
 
-    manifest = json.loads((committed_batches(paths, "hr", "people")[0] / "manifest.json").read_text())
+    manifest = json.loads(
+        (committed_batches(paths, "hr", "people")[0] / "manifest.json").read_text()
+    )
     assert manifest["key_id"] == key_id and manifest["batch"]["key_id"] == key_id
     record = json.loads(
         (paths.lake_meta / "batches" / f"{results['people'].batch_id}.json").read_text()
