@@ -25,10 +25,11 @@ import duckdb
 
 from ingestion.batches import write_json_atomic
 from ingestion.contract import Contract
-from ingestion.duck import sql_str
+from ingestion.duck import ident, sql_str
 from ingestion.lake import MANIFEST, committed_batches, quarantine_dir
 from ingestion.landing import file_checksums
 from yecai.privacy.classification import effective_classes
+from yecai.privacy.encryption import encrypted_parquet_source, register_parquet_key
 from yecai.privacy.keys import Key, env_name
 from yecai.privacy.lake_crypto import (
     LAKE,
@@ -100,22 +101,35 @@ def _entity_files(paths: Paths, source: str, entity: str) -> dict[Path, list[Pat
     return out
 
 
-def _rewrite(con, path: Path, key: Key | None, keyring: dict[str, Key]) -> None:
+def _rewrite(
+    con, path: Path, key: Key | None, keyring: dict[str, Key], select_list: str = "*"
+) -> None:
     """Re-write one file with ``key`` (None: clear), atomically, keeping its rows' order."""
     tmp = path.with_name(f".{path.name}.rewrite")
     source = parquet_scan(con, [path], keyring)
-    write_parquet(con, f"select * from {source}", tmp, key)
+    write_parquet(con, f"select {select_list} from {source}", tmp, key)
     os.chmod(tmp, path.stat().st_mode & 0o777)
     os.replace(tmp, path)
 
 
-def _record(batch: Path, key_id: str | None) -> None:
-    """The manifest after its files were re-written: their sizes and checksums, the key ID."""
+def _record(con, batch: Path, key: Key | None) -> None:
+    """The manifest after its files were re-written with ``key``: their sizes, checksums and
+    columns, and the key ID."""
+    key_id = key.key_id if key else None
     manifest = json.loads((batch / MANIFEST).read_text(encoding="utf-8"))
     files = [batch / e["name"] for e in manifest.get("files") or []]
     if "files" in manifest:
         checksum, entries = file_checksums(files)
         manifest["files"], manifest["checksum_sha256"] = entries, checksum
+    if files:
+        # read with ``key`` itself: the manifest still names the key the files had before
+        source = (
+            encrypted_parquet_source(str(files[0]), register_parquet_key(con, key))
+            if key
+            else f"read_parquet('{sql_str(str(files[0]))}')"
+        )
+        rows = con.execute(f"describe select * from {source}").fetchall()
+        manifest["schema"] = [{"name": r[0], "type": r[1]} for r in rows]
     manifest["key_id"] = key_id
     if isinstance(manifest.get("batch"), dict):
         manifest["batch"]["key_id"] = key_id
@@ -152,13 +166,67 @@ def converge(
             if (have.key_id if have else None) != target:
                 _rewrite(con, path, key, keyring)
                 rewritten += 1
-        _record(batch, target)
+        _record(con, batch, key)
         if rewritten:
             state = f"with {target}" if target else "in clear"
             done.append(f"re-wrote {rewritten} file(s) of {batch.name} {state}")
+    if key is not None:
+        done += _unify_columns(con, paths, contract, key, keyring)
     if done:
         index = paths.lake_meta / "latest" / source / entity
         for path in index.glob("*") if index.is_dir() else []:
             path.unlink(missing_ok=True)
     marker.unlink(missing_ok=True)
+    return done
+
+
+def _unify_columns(
+    con, paths: Paths, contract: Contract, key: Key, keyring: dict[str, Key]
+) -> list[str]:
+    """Give every encrypted raw file of the entity the same columns (a column a batch lacks
+    is added, empty); returns what was done.
+
+    DuckDB 1.5.5 cannot read encrypted files with ``union_by_name`` (an internal error), and
+    without it a glob is read with the first file's columns: a later file that lacks one fails,
+    a column only later files have is not seen. dbt's views read the raw zone by one glob, so
+    each batch that lands with other columns (a drift column added or gone) re-writes the older
+    ones once. Columns whose type differs between batches are left alone (nothing is cast).
+    """
+    source, entity = contract.source, contract.entity
+    shapes: dict[Path, dict[str, str]] = {}
+    for batch in committed_batches(paths, source, entity):
+        manifest = json.loads((batch / MANIFEST).read_text(encoding="utf-8"))
+        if manifest.get("files") and manifest.get("schema"):
+            shapes[batch] = {c["name"]: c["type"] for c in manifest["schema"]}
+    if len({tuple(sorted(s.items())) for s in shapes.values()}) < 2:
+        return []
+    union: dict[str, str] = {}
+    for shape in reversed(list(shapes.values())):  # the newest batch's order first
+        for name, type_ in shape.items():
+            if union.setdefault(name, type_) != type_:
+                log.warning(
+                    "%s.%s: column %s is %s in one batch and %s in another; its encrypted "
+                    "files keep their own columns",
+                    source,
+                    entity,
+                    name,
+                    type_,
+                    union[name],
+                )
+                return []
+    marker = _marker(paths, source, entity)
+    done = []
+    for batch, shape in shapes.items():
+        if shape.keys() == union.keys():
+            continue
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text(json.dumps({"key_id": key.key_id}), encoding="utf-8")
+        select_list = ", ".join(
+            ident(name) if name in shape else f"cast(null as {type_}) as {ident(name)}"
+            for name, type_ in union.items()
+        )
+        for path in sorted(batch.glob("*.parquet")):
+            _rewrite(con, path, key, keyring, select_list)
+        _record(con, batch, key)
+        done.append(f"re-wrote {batch.name} with the entity's {len(union)} columns")
     return done
