@@ -181,6 +181,8 @@ def parquet_scan(
     for path in paths:
         key = key_for_file(con, path, keyring)
         groups.setdefault(key.key_id if key else None, []).append(path)
+    if isinstance(files, str) and list(groups) == [None]:
+        return _read_parquet(files, options)  # all clear: the glob itself, as before
     unite = str(options.get("union_by_name", "")).lower() == "true"
     scans = []
     for key_id, group in groups.items():
@@ -200,8 +202,11 @@ def parquet_scan(
     return "(" + " union all by name ".join(f"select * from {s}" for s in scans) + ")"
 
 
-def _read_parquet(files: list[Path], options: Mapping[str, str]) -> str:
-    listed = "[" + ", ".join(_literal(str(p)) for p in files) + "]"
+def _read_parquet(files: str | list[Path], options: Mapping[str, str]) -> str:
+    if isinstance(files, str):
+        listed = _literal(files)
+    else:
+        listed = "[" + ", ".join(_literal(str(p)) for p in files) + "]"
     return f"read_parquet({listed}{''.join(f', {k} = {v}' for k, v in options.items())})"
 
 

@@ -248,3 +248,23 @@ def test_one_scan_reads_clear_and_encrypted_files_of_different_columns(tmp_path)
     source = parquet_scan(con, [clear, old, new], ring, union_by_name="true")
     rows = sorted(con.execute(f"select a, b from {source}").fetchall())
     assert rows == [(1, None), (2, None), (3, "x")]
+
+
+def test_erasure_finds_the_person_in_encrypted_files_and_keeps_them_encrypted(hr, monkeypatch):
+    from yecai.privacy.erase import Classes, ErasureReport, erase_zone_files, find_person
+    from yecai.privacy.erase import scan as scan_home
+
+    paths, _db = hr
+    monkeypatch.setenv("YECAI_LAKE_KEY", new_key_text())
+    ingest(paths, entity="people")
+    classes = Classes(paths)
+    person, found = find_person(paths, NATIONAL_ID, b"t" * 32, classes)
+    assert found.get("national_id")
+    report = ErasureReport("tok_test")
+    erase_zone_files(paths, person, classes, report)
+    assert report.files
+    raw = _files(paths, "raw", "people")
+    assert all(is_encrypted_parquet(p) for p in raw)
+    assert NATIONAL_ID not in {r[2] for r in _read_all(paths, raw)}
+    assert scan_home(paths, person.values()) == []
+    assert raw_zone_problems(paths, quick=True) == []
