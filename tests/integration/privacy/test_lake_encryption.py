@@ -268,3 +268,19 @@ def test_erasure_finds_the_person_in_encrypted_files_and_keeps_them_encrypted(hr
     assert NATIONAL_ID not in {r[2] for r in _read_all(paths, raw)}
     assert scan_home(paths, person.values()) == []
     assert raw_zone_problems(paths, quick=True) == []
+
+
+def test_quality_reads_the_encrypted_raw_and_quarantine_zones(hr, monkeypatch):
+    from quality.defect_kinds import _quarantine_rows, deleted_findings
+    from quality.runner import run_layer
+    from quality.scorecard import quarantine_counts
+
+    paths, _db = hr
+    monkeypatch.setenv("YECAI_LAKE_KEY", new_key_text())
+    ingest(paths)
+    results = [r for r in run_layer(paths, "raw", build_docs=False) if "people" in r.asset]
+    assert results
+    assert all(r.error is None and r.success for r in results), [r.summary() for r in results]
+    assert [(s, e) for s, e, _r, _n in quarantine_counts(paths)] == [("hr", "people")]
+    assert [row[:2] for row in _quarantine_rows(paths)] == [("hr", "people")]
+    assert deleted_findings(paths) == []
