@@ -11,6 +11,7 @@ plugin in ``profiles.yml``, the build fails saying what to add.
 
 from __future__ import annotations
 
+import base64
 import os
 import sqlite3
 from pathlib import Path
@@ -20,7 +21,7 @@ import pytest
 
 from ingestion.runner import ingest
 from tests.orchestration.demo_helpers import yecai
-from yecai.privacy.keys import new_key_text
+from yecai.privacy.keys import load_key, new_key_text
 from yecai.privacy.lake_crypto import is_encrypted_parquet
 from yecai.settings import Paths
 
@@ -137,10 +138,14 @@ def test_dbt_staging_reads_the_encrypted_raw_zone(tmp_path, monkeypatch):
         build.execute(f"select * from {schema}.stg_hr__people").fetchall()
     build.close()
 
-    # the key is in no file of the home: not target/, not dbt's logs, not a manifest
+    # the key (as given, and the Parquet key derived from it, as registered) is in no file of
+    # the home: not target/, not dbt's logs, not a manifest or batch record
+    key = load_key("lake", paths.home, {"YECAI_LAKE_KEY": key_text})
+    derived = base64.b64encode(key.derive("parquet")).decode()
     for path in paths.home.rglob("*"):
         if path.is_file() and path.suffix not in (".parquet", ".duckdb"):
-            assert key_text not in path.read_text(encoding="utf-8", errors="replace"), path
+            text = path.read_text(encoding="utf-8", errors="replace")
+            assert key_text not in text and derived not in text, path
 
 
 def test_without_the_plugin_dbt_says_what_to_add(tmp_path, monkeypatch):
