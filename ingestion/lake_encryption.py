@@ -92,6 +92,12 @@ def _marker(paths: Paths, source: str, entity: str) -> Path:
     return paths.lake_meta / "rewrite" / f"{source}-{entity}.json"
 
 
+def rewrite_pending(paths: Paths, contract: Contract) -> bool:
+    """True when a re-write of the entity's files was killed halfway: its manifests may not
+    match its files until ``converge`` has run again (so it runs before the integrity check)."""
+    return _marker(paths, contract.source, contract.entity).is_file()
+
+
 def _entity_files(paths: Paths, source: str, entity: str) -> dict[Path, list[Path]]:
     """Raw batch folder -> its raw and quarantine Parquet files."""
     out = {}

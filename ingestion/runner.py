@@ -31,7 +31,7 @@ from ingestion.contract import Contract
 from ingestion.extract import extract_from_file, extract_from_rest, extract_from_sql
 from ingestion.file_identity import FilesRead, files_read, name_fields
 from ingestion.lake import latest_manifest
-from ingestion.lake_encryption import converge, write_key
+from ingestion.lake_encryption import converge, rewrite_pending, write_key
 from ingestion.landing import (
     commit,
     discard,
@@ -199,6 +199,8 @@ def ingest_entity(
         recover(paths, source.name, entity.name)
         try:
             contract = source.contract(entity.name)
+            if rewrite_pending(paths, contract):
+                _converge(paths, contract)  # a killed re-write: files first, then manifests
             verify_landed(paths, source.name, entity.name)
             _converge(paths, contract)
         except YecaiError as exc:

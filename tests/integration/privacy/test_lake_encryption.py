@@ -284,3 +284,33 @@ def test_quality_reads_the_encrypted_raw_and_quarantine_zones(hr, monkeypatch):
     assert [(s, e) for s, e, _r, _n in quarantine_counts(paths)] == [("hr", "people")]
     assert [row[:2] for row in _quarantine_rows(paths)] == [("hr", "people")]
     assert deleted_findings(paths) == []
+
+
+def test_a_re_write_killed_between_file_and_manifest_is_finished_by_the_next_ingest(
+    hr, monkeypatch
+):
+    """converge re-writes files first and their manifest after; a run killed in between
+    leaves the marker, and the next ingest re-records the manifests before checking them."""
+    from ingestion.lake_encryption import _marker, _rewrite
+    from ingestion.raw_integrity import entity_problems
+
+    paths, _db = hr
+    ingest(paths, entity="people")  # clear
+    monkeypatch.setenv("YECAI_LAKE_KEY", new_key_text())
+    ring = lake_keyring(paths.home)
+    (key,) = ring.values()
+    # what a run killed after its first file leaves: the marker, one file re-written
+    marker = _marker(paths, "hr", "people")
+    marker.parent.mkdir(parents=True)
+    marker.write_text("{}")
+    (first,) = _files(paths, "raw", "people")
+    con = duckdb.connect()
+    _rewrite(con, first, key, {})
+    assert entity_problems(paths, "hr", "people")  # the manifest no longer matches
+    (result,) = ingest(paths, entity="people")
+    assert result.status == "no_change", result.message
+    assert not marker.exists()
+    assert entity_problems(paths, "hr", "people") == []
+    files = _files(paths, "raw", "people") + _files(paths, "quarantine", "people")
+    assert all(is_encrypted_parquet(p) for p in files)
+    assert NATIONAL_ID in {r[2] for r in _read_all(paths, _files(paths, "raw", "people"))}
