@@ -314,3 +314,27 @@ def test_a_re_write_killed_between_file_and_manifest_is_finished_by_the_next_ing
     files = _files(paths, "raw", "people") + _files(paths, "quarantine", "people")
     assert all(is_encrypted_parquet(p) for p in files)
     assert NATIONAL_ID in {r[2] for r in _read_all(paths, _files(paths, "raw", "people"))}
+
+
+def test_revalidation_withdraws_into_encrypted_files(hr, monkeypatch):
+    from ingestion.revalidate import revalidate
+
+    paths, _db = hr
+    monkeypatch.setenv("YECAI_LAKE_KEY", new_key_text())
+    ingest(paths, entity="people")
+    contract = paths.home / "contracts" / "hr" / "people.yml"
+    # tightened: a name is now required to be a number, so P1 fails
+    contract.write_text(
+        PEOPLE.replace("{name: full_name, type: varchar", "{name: full_name, type: integer"),
+        encoding="utf-8",
+    )
+    (result,) = revalidate(paths, "hr", "people")
+    assert result.status == "succeeded", result.message
+    assert result.rows_quarantined == 1 and result.key_id
+    batch = paths.raw / "hr" / "people" / f"batch={result.batch_id}"
+    withdrawn = sorted(batch.glob("*.parquet")) + sorted(
+        (paths.quarantine / "hr" / "people" / batch.name).glob("*.parquet")
+    )
+    assert len(withdrawn) == 2 and all(is_encrypted_parquet(p) for p in withdrawn)
+    assert json.loads((batch / "manifest.json").read_text())["key_id"] == result.key_id
+    assert NATIONAL_ID in {r[2] for r in _read_all(paths, withdrawn[1:])}
