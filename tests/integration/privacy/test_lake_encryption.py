@@ -338,3 +338,22 @@ def test_revalidation_withdraws_into_encrypted_files(hr, monkeypatch):
     assert len(withdrawn) == 2 and all(is_encrypted_parquet(p) for p in withdrawn)
     assert json.loads((batch / "manifest.json").read_text())["key_id"] == result.key_id
     assert NATIONAL_ID in {r[2] for r in _read_all(paths, withdrawn[1:])}
+
+
+def test_a_delete_at_the_source_lands_its_tombstone_encrypted(hr, monkeypatch):
+    """Tombstones copy the key's latest landed row, read back from the encrypted batches."""
+    paths, db = hr
+    monkeypatch.setenv("YECAI_LAKE_KEY", new_key_text())
+    ingest(paths, entity="people")
+    con = sqlite3.connect(db)
+    con.execute("delete from people where person_id = 'P1'")
+    con.commit()
+    con.close()
+    (result,) = ingest(paths, entity="people")
+    assert result.status == "succeeded", result.message
+    assert result.rows_deleted == 1
+    newest = sorted(paths.raw.glob("hr/people/batch=*"))[-1]
+    (tombstone,) = newest.glob("*.parquet")
+    assert is_encrypted_parquet(tombstone)
+    rows = _read_all(paths, [tombstone])
+    assert [(r[0], r[2]) for r in rows] == [("P1", NATIONAL_ID)]
