@@ -112,7 +112,8 @@ def _rewrite(
 ) -> None:
     """Re-write one file with ``key`` (None: clear), atomically, keeping its rows' order."""
     tmp = path.with_name(f".{path.name}.rewrite")
-    source = parquet_scan(con, [path], keyring)
+    # hive_partitioning off: the folder's batch=<id> must not become a column of the file
+    source = parquet_scan(con, [path], keyring, hive_partitioning="false")
     write_parquet(con, f"select {select_list} from {source}", tmp, key)
     os.chmod(tmp, path.stat().st_mode & 0o777)
     os.replace(tmp, path)
@@ -129,10 +130,13 @@ def _record(con, batch: Path, key: Key | None) -> None:
         manifest["files"], manifest["checksum_sha256"] = entries, checksum
     if files:
         # read with ``key`` itself: the manifest still names the key the files had before
+        first = str(files[0])
         source = (
-            encrypted_parquet_source(str(files[0]), register_parquet_key(con, key))
+            encrypted_parquet_source(
+                first, register_parquet_key(con, key), hive_partitioning="false"
+            )
             if key
-            else f"read_parquet('{sql_str(str(files[0]))}')"
+            else f"read_parquet('{sql_str(first)}', hive_partitioning = false)"
         )
         rows = con.execute(f"describe select * from {source}").fetchall()
         manifest["schema"] = [{"name": r[0], "type": r[1]} for r in rows]

@@ -216,7 +216,7 @@ _COLUMNS: dict[tuple[str, int, int], tuple[tuple[str, str], ...]] = {}
 
 
 def _by_columns(con: duckdb.DuckDBPyConnection, files: list[Path], config: str) -> list[list[Path]]:
-    """``files`` split into runs of the same columns (names and types), in order."""
+    """``files`` split into runs of the same columns (names and types, as stored), in order."""
     sets: dict[tuple, list[Path]] = {}
     for path in files:
         st = path.stat()
@@ -224,7 +224,7 @@ def _by_columns(con: duckdb.DuckDBPyConnection, files: list[Path], config: str) 
         if stamp not in _COLUMNS:
             rows = con.execute(
                 f"describe select * from read_parquet({_literal(str(path))}, "
-                f"encryption_config = {config})"
+                f"encryption_config = {config}, hive_partitioning = false)"
             ).fetchall()
             _COLUMNS[stamp] = tuple((r[0], r[1]) for r in rows)
         sets.setdefault(_COLUMNS[stamp], []).append(path)

@@ -109,6 +109,21 @@ def _read_all(paths: Paths, files: list[Path]) -> list[tuple]:
     return con.execute(f"select * from {scan(con, paths, files, union_by_name='true')}").fetchall()
 
 
+def _stored_columns(paths: Paths, files: list[Path]) -> set[str]:
+    """The columns the files hold (the batch=<id> folder not read as a column)."""
+    con = duckdb.connect()
+    source = scan(con, paths, files, union_by_name="true", hive_partitioning="false")
+    return {r[0] for r in con.execute(f"describe select * from {source}").fetchall()}
+
+
+def _assert_no_folder_column(paths: Paths, entity: str) -> None:
+    """Re-written files and their manifests hold the columns landed, not the folder's batch."""
+    assert "batch" not in _stored_columns(paths, _files(paths, "raw", entity))
+    for batch in committed_batches(paths, "hr", entity):
+        schema = json.loads((batch / "manifest.json").read_text())["schema"]
+        assert "batch" not in {c["name"] for c in schema}
+
+
 def _home_bytes(paths: Paths) -> bytes:
     return b"".join(p.read_bytes() for p in paths.home.rglob("*") if p.is_file())
 
@@ -211,6 +226,7 @@ def test_a_key_set_later_re_encrypts_the_folder_and_a_rotation_moves_it(hr, monk
     files = _files(paths, "raw", "people") + _files(paths, "quarantine", "people")
     assert len(files) == 3 and all(is_encrypted_parquet(p) for p in files)
     assert raw_zone_problems(paths) == []  # manifests re-recorded with the new files
+    _assert_no_folder_column(paths, "people")
     before = _read_all(paths, _files(paths, "raw", "people"))
 
     second = new_key_text()
@@ -221,6 +237,7 @@ def test_a_key_set_later_re_encrypts_the_folder_and_a_rotation_moves_it(hr, monk
     second_id = key_id_of("lake", parse_key_text(second, "test"))
     for batch in committed_batches(paths, "hr", "people"):
         assert json.loads((batch / "manifest.json").read_text())["key_id"] == second_id
+    _assert_no_folder_column(paths, "people")
     monkeypatch.delenv("YECAI_LAKE_KEY_PREVIOUS")  # the old key is no longer needed
     assert sorted(_read_all(paths, _files(paths, "raw", "people"))) == sorted(before)
     assert raw_zone_problems(paths) == []
@@ -357,3 +374,40 @@ def test_a_delete_at_the_source_lands_its_tombstone_encrypted(hr, monkeypatch):
     assert is_encrypted_parquet(tombstone)
     rows = _read_all(paths, [tombstone])
     assert [(r[0], r[2]) for r in rows] == [("P1", NATIONAL_ID)]
+
+
+def test_a_drift_column_gives_older_encrypted_files_its_column(hr, monkeypatch):
+    """An encrypted entity's raw files keep one column set (dbt reads them by one glob,
+    without union_by_name): a batch with a new column re-writes the older ones with it."""
+    paths, db = hr
+    monkeypatch.setenv("YECAI_LAKE_KEY", new_key_text())
+    ingest(paths, entity="people")
+    con = sqlite3.connect(db)
+    con.execute("alter table people add column nickname")
+    con.execute(
+        "insert into people values ('P3', '王五', '110101199003071234', '1.00', "
+        "'2025-02-01 09:00:00', 'Wu')"
+    )
+    con.commit()
+    con.close()
+    (result,) = ingest(paths, entity="people")
+    assert result.status == "succeeded", result.message
+    shapes = {
+        tuple(c["name"] for c in json.loads((b / "manifest.json").read_text())["schema"])
+        for b in committed_batches(paths, "hr", "people")
+    }
+    assert len(shapes) == 1 and "nickname" in next(iter(shapes))
+    _assert_no_folder_column(paths, "people")
+    assert raw_zone_problems(paths) == []
+    # one glob with the key, as dbt reads it: every row (P1 again: its row grew a column),
+    # the new column where it was sent
+    from yecai.privacy.encryption import register_parquet_key
+
+    (key,) = lake_keyring(paths.home).values()
+    duck = duckdb.connect()
+    glob = paths.raw / "hr" / "people" / "batch=*" / "*.parquet"
+    rows = duck.execute(
+        f"select distinct person_id, nickname from read_parquet('{glob}', hive_partitioning = false, "
+        f"encryption_config = {{footer_key: '{register_parquet_key(duck, key)}'}}) order by 1"
+    ).fetchall()
+    assert rows == [("P1", None), ("P3", "Wu")]
