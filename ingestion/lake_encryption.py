@@ -19,6 +19,7 @@ import functools
 import json
 import logging
 import os
+import time
 from pathlib import Path
 
 import duckdb
@@ -90,6 +91,28 @@ def write_parquet(
 
 def _marker(paths: Paths, source: str, entity: str) -> Path:
     return paths.lake_meta / "rewrite" / f"{source}-{entity}.json"
+
+
+def _key_change_record(paths: Paths) -> Path:
+    return paths.lake_meta / "rewrite" / "last_key_change.json"
+
+
+def key_changed_since(paths: Paths, since: float | None) -> str | None:
+    """The entity whose files were last re-written with another key (or in clear), when that
+    was after ``since`` (POSIX seconds); None otherwise.
+
+    dbt's views over an entity name its key (or read it in clear), and the daily increment
+    does not rebuild views: after such a re-write the next build must be a full one.
+    """
+    record = _key_change_record(paths)
+    if not record.is_file():
+        return None
+    try:
+        data = json.loads(record.read_text(encoding="utf-8"))
+        at = float(data["at"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return "an entity"  # unreadable: a needless full build costs minutes, a stale view fails
+    return str(data.get("entity") or "an entity") if since is None or at > since else None
 
 
 def rewrite_pending(paths: Paths, contract: Contract) -> bool:
@@ -180,6 +203,11 @@ def converge(
         if rewritten:
             state = f"with {target}" if target else "in clear"
             done.append(f"re-wrote {rewritten} file(s) of {batch.name} {state}")
+    if done:
+        record = _key_change_record(paths)
+        record.parent.mkdir(parents=True, exist_ok=True)
+        change = {"at": time.time(), "entity": f"{source}.{entity}", "key_id": target}
+        write_json_atomic(record, change)
     if key is not None:
         done += _unify_columns(con, paths, contract, key, keyring)
     if done:

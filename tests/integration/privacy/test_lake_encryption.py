@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from ingestion.lake import committed_batches, scan
+from ingestion.lake_encryption import key_changed_since
 from ingestion.raw_integrity import raw_zone_problems
 from ingestion.runner import ingest
 from yecai.errors import YecaiError
@@ -227,6 +228,11 @@ def test_a_key_set_later_re_encrypts_the_folder_and_a_rotation_moves_it(hr, monk
     assert len(files) == 3 and all(is_encrypted_parquet(p) for p in files)
     assert raw_zone_problems(paths) == []  # manifests re-recorded with the new files
     _assert_no_folder_column(paths, "people")
+    # dbt's views read the entity in clear until rebuilt: the next build must be full
+    assert key_changed_since(paths, None) == "hr.people"
+    changed_at = json.loads((paths.lake_meta / "rewrite" / "last_key_change.json").read_text())
+    (result,) = ingest(paths, entity="people")  # nothing to re-write: no change recorded
+    assert key_changed_since(paths, changed_at["at"]) is None
     before = _read_all(paths, _files(paths, "raw", "people"))
 
     second = new_key_text()
