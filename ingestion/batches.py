@@ -49,6 +49,9 @@ class BatchResult:
     # A files batch's identity besides its content: the values its name carries (the
     # period), so the same bytes dropped for another period are another file.
     source_file_fields: dict[str, str] = field(default_factory=dict)
+    # The lake key its raw and quarantine files were written with (docs/security.md): its
+    # ID, never the key; None when they are in clear.
+    key_id: str | None = None
 
     def check_counts(self) -> None:
         """rows_read = rows_landed + rows_quarantined, always (the raw zone's promise)."""

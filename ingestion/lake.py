@@ -7,11 +7,12 @@ rename, with its manifest inside, so "has a manifest" = "is complete".
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
 
-from ingestion.duck import sql_str
+from yecai.privacy.lake_crypto import lake_keyring, parquet_scan
 from yecai.settings import Paths
 
 MANIFEST = "manifest.json"
@@ -51,6 +52,17 @@ def raw_glob(paths: Paths, source: str, entity: str) -> str:
     return str(entity_dir(paths, source, entity) / "batch=*" / "*.parquet")
 
 
+def scan(
+    con: duckdb.DuckDBPyConnection,
+    paths: Paths,
+    files: str | Path | Sequence[str | Path],
+    **options: str,
+) -> str:
+    """A FROM-clause expression over lake Parquet ``files`` (a glob or a list), clear or
+    encrypted, each read with the home's lake key that opens it (``lake_crypto.parquet_scan``)."""
+    return parquet_scan(con, files, lake_keyring(paths.home), **options)
+
+
 def load_quarantine_seen(
     con: duckdb.DuckDBPyConnection, paths: Paths, source: str, entity: str
 ) -> None:
@@ -59,11 +71,12 @@ def load_quarantine_seen(
     qdir = quarantine_dir(paths, source, entity)
     if _has_parquet(qdir):
         qglob = str(qdir / "batch=*" / "*.parquet")
+        source = scan(con, paths, qglob, union_by_name="true", hive_partitioning="false")
         con.execute(
             f"""
             create or replace temp table quarantine_seen as
             select _source_pk, _row_hash, max(_batch_id) as _batch_id
-            from read_parquet('{sql_str(qglob)}', union_by_name = true, hive_partitioning = false)
+            from {source}
             group by all
             """
         )
@@ -83,11 +96,14 @@ def load_latest_rows(
     """
     if not _has_parquet(entity_dir(paths, source, entity)):
         return None
+    raw = scan(
+        con, paths, raw_glob(paths, source, entity), union_by_name="true", hive_partitioning="false"
+    )
     con.execute(
         f"""
         create or replace temp table deleted_latest as
         select r.*
-        from read_parquet('{sql_str(raw_glob(paths, source, entity))}', union_by_name = true, hive_partitioning = false) r
+        from {raw} r
         where r._source_pk in (select _source_pk from {keys_table})
         qualify row_number() over (partition by r._source_pk order by r._batch_id desc) = 1
         """

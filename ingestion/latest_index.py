@@ -34,7 +34,9 @@ from pathlib import Path
 import duckdb
 
 from ingestion.duck import sql_str
-from ingestion.lake import committed_batches, load_quarantine_seen
+from ingestion.lake import committed_batches, load_quarantine_seen, scan
+from yecai.privacy.keys import Key
+from yecai.privacy.lake_crypto import copy_options
 from yecai.settings import Paths
 
 LATEST_COLUMNS = "_source_pk, _batch_id, _row_hash, _is_deleted"
@@ -108,50 +110,48 @@ def fold_groups(batch_rows: list[tuple[str, int]], limit: int = FOLD_GROUP_ROWS)
     return groups
 
 
-def _parquet_list(files: list[Path]) -> str:
-    return "[" + ", ".join(f"'{sql_str(str(f))}'" for f in files) + "]"
+def _scan(con: duckdb.DuckDBPyConnection, paths: Paths, files: list[Path]) -> str:
+    return scan(con, paths, files, union_by_name="true", hive_partitioning="false")
 
 
-def _group_sql(files: list[Path], several_batches: bool) -> str:
-    scan = (
-        f"select {LATEST_COLUMNS} from read_parquet({_parquet_list(files)}, "
-        "union_by_name = true, hive_partitioning = false)"
-    )
+def _group_sql(source: str, several_batches: bool) -> str:
+    sql = f"select {LATEST_COLUMNS} from {source}"
     if several_batches:
-        scan += " qualify row_number() over (partition by _source_pk order by _batch_id desc) = 1"
-    return scan
+        sql += " qualify row_number() over (partition by _source_pk order by _batch_id desc) = 1"
+    return sql
 
 
-def _row_count(con: duckdb.DuckDBPyConnection, files: list[Path]) -> int:
-    """Rows in the files, from their Parquet footers (no data read)."""
-    sql = f"select coalesce(sum(num_rows), 0) from parquet_file_metadata({_parquet_list(files)})"
-    return int(con.execute(sql).fetchone()[0])
+def _row_count(con: duckdb.DuckDBPyConnection, paths: Paths, files: list[Path]) -> int:
+    """Rows in the files (a count over Parquet is answered from the footers)."""
+    return int(con.execute(f"select count(*) from {_scan(con, paths, files)}").fetchone()[0])
 
 
-def _write_index(con: duckdb.DuckDBPyConnection, select_sql: str, target: Path) -> None:
-    """Write the index atomically: a reader sees the old file or the new, never half."""
+def _write_index(
+    con: duckdb.DuckDBPyConnection, select_sql: str, target: Path, key: Key | None
+) -> None:
+    """Write the index atomically: a reader sees the old file or the new, never half.
+
+    It holds the entity's keys and row hashes, so it is encrypted like the entity's files."""
     tmp = target.with_name("." + target.name + ".tmp")
     # Row order means nothing in the index; keeping it would buffer the copy's output.
     con.execute("set preserve_insertion_order = false")
     try:
         con.execute(
-            f"copy ({select_sql}) to '{sql_str(str(tmp))}' (format parquet, compression zstd)"
+            f"copy ({select_sql}) to '{sql_str(str(tmp))}' "
+            f"(format parquet, compression zstd{copy_options(con, key)})"
         )
     finally:
         con.execute("reset preserve_insertion_order")
     os.replace(tmp, target)
 
 
-def _merge_sql(base: list[Path], tail: list[list[Path]]) -> str:
-    """Latest versions of base ∪ tail, where ``tail`` is the batches newer than the base
-    (each a list of files, oldest first) and the base holds one row per key."""
-    base_scan = (
-        f"select {LATEST_COLUMNS} from read_parquet({_parquet_list(base)}, "
-        "union_by_name = true, hive_partitioning = false)"
-    )
-    if not tail:
+def _merge_sql(base_source: str, newer_source: str | None, several_batches: bool) -> str:
+    """Latest versions of base ∪ newer, where ``newer_source`` reads the batches newer than
+    the base (None: none) and the base holds one row per key."""
+    base_scan = f"select {LATEST_COLUMNS} from {base_source}"
+    if newer_source is None:
         return base_scan
-    newer = _group_sql([f for files in tail for f in files], several_batches=len(tail) > 1)
+    newer = _group_sql(newer_source, several_batches)
     return f"""
         with newer as ({newer})
         select * from newer
@@ -162,7 +162,11 @@ def _merge_sql(base: list[Path], tail: list[list[Path]]) -> str:
 
 
 def latest_versions_files(
-    con: duckdb.DuckDBPyConnection, paths: Paths, source: str, entity: str
+    con: duckdb.DuckDBPyConnection,
+    paths: Paths,
+    source: str,
+    entity: str,
+    key: Key | None = None,
 ) -> list[Path] | None:
     """Parquet files holding exactly the latest version of every key; None if nothing landed.
 
@@ -170,7 +174,8 @@ def latest_versions_files(
     key, so after a first load nothing needs writing). Batches landed after it are folded
     into a new index first, so what callers read is always one plain scan: joined against
     the source's key set, a merge query nested inside the delete detection's anti-join ran
-    out of memory at 512 MB on 8.7M keys, a scan of a file does not.
+    out of memory at 512 MB on 8.7M keys, a scan of a file does not. A new index is written
+    with ``key`` (the entity's lake key; None: clear).
     """
     folder = index_dir(paths, source, entity)
     batches = committed_batches(paths, source, entity)
@@ -189,11 +194,13 @@ def latest_versions_files(
     tail = [b for b in files_of if b > base_id]
     if tail:
         folder.mkdir(parents=True, exist_ok=True)
-        rows = {b: _row_count(con, files_of[b]) for b in tail}
+        rows = {b: _row_count(con, paths, files_of[b]) for b in tail}
         for group in fold_groups([(b, rows[b]) for b in tail]):
             covered = sum(1 for b in batch_ids if b <= group[-1])
             target = folder / f"latest@{group[-1]}@{covered}.parquet"
-            _write_index(con, _merge_sql(base, [files_of[b] for b in group]), target)
+            newer = _scan(con, paths, [f for b in group for f in files_of[b]])
+            merged = _merge_sql(_scan(con, paths, base), newer, several_batches=len(group) > 1)
+            _write_index(con, merged, target, key)
             base = [target]
     _remove_index_files(folder, keep=base[0] if base[0].parent == folder else None)
     return base
@@ -208,7 +215,11 @@ def _remove_index_files(folder: Path, keep: Path | None) -> None:
 
 
 def load_latest_versions(
-    con: duckdb.DuckDBPyConnection, paths: Paths, source: str, entity: str
+    con: duckdb.DuckDBPyConnection,
+    paths: Paths,
+    source: str,
+    entity: str,
+    key: Key | None = None,
 ) -> None:
     """View ``lake_latest(_source_pk, _batch_id, _row_hash, _is_deleted)`` and temp table
     ``quarantine_seen``: the lake's latest version of every key (docs/interfaces.md) and
@@ -216,7 +227,7 @@ def load_latest_versions(
 
     A view over the files: its few uses each stream them once, nothing is copied.
     """
-    files = latest_versions_files(con, paths, source, entity)
+    files = latest_versions_files(con, paths, source, entity, key)
     if files is None:
         con.execute(
             "create or replace temp table lake_latest (_source_pk varchar, _batch_id varchar, "
@@ -225,7 +236,6 @@ def load_latest_versions(
     else:
         con.execute(
             f"create or replace temp view lake_latest as select {LATEST_COLUMNS} "
-            f"from read_parquet({_parquet_list(files)}, union_by_name = true, "
-            "hive_partitioning = false)"
+            f"from {_scan(con, paths, files)}"
         )
     load_quarantine_seen(con, paths, source, entity)

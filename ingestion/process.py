@@ -17,7 +17,7 @@ import duckdb
 from ingestion.clean_pass import CleanPass, load_repeated_keys, no_filter_pushdown
 from ingestion.contract import Contract
 from ingestion.duck import ident, sql_str
-from ingestion.lake import load_latest_rows
+from ingestion.lake import load_latest_rows, scan
 from ingestion.landing import Stage
 from ingestion.latest_index import load_latest_versions
 from ingestion.validation import (
@@ -30,6 +30,8 @@ from ingestion.validation import (
     typed_select_sql,
 )
 from yecai.errors import YecaiError
+from yecai.privacy.keys import Key
+from yecai.privacy.lake_crypto import copy_options
 
 META_INPUT = ("_row_number", "_src_deleted")
 # Optional input column (file and text extracts): why a row could not be read as it stands
@@ -104,13 +106,16 @@ def process_batch(
     source_keys_table: str | None = None,
     dedupe_quarantine: bool = True,
     rows_in: int | None = None,
+    key: Key | None = None,
 ) -> Outcome:
     """Validate ``extract`` against ``contract`` and stage what lands and what is quarantined.
 
     ``extract`` may be a view over the source (read as it streams) or a table. Clean rows
     are written by one streaming pass (``ingestion.clean_pass``); only the rows it cannot
     decide alone are materialised and go through the full rules below ("the side").
-    ``rows_in`` is ``count(*)`` of ``extract`` when the caller has it already.
+    ``rows_in`` is ``count(*)`` of ``extract`` when the caller has it already. Files are
+    written encrypted with ``key`` (the entity's lake key, ``lake_encryption.write_key``) or,
+    when it is None, in clear.
     """
     out = Outcome()
     source_types = source_column_types(con)
@@ -133,7 +138,7 @@ def process_batch(
     faults = has_read_faults(con)
     meta_input = [*META_INPUT, READ_FAULT] if faults else list(META_INPUT)
 
-    load_latest_versions(con, paths, contract.source, contract.entity)
+    load_latest_versions(con, paths, contract.source, contract.entity, key)
     # Nothing landed or quarantined before (a first load): every clean row lands and every
     # broken row is quarantined, no anti-join against the lake needed.
     first_load = con.execute(
@@ -151,7 +156,10 @@ def process_batch(
         fast = CleanPass(contract, mapping, drift.added, source_types, repeated, faults)
         with no_filter_pushdown(con):
             landed_main = _copy_to(
-                con, fast.landed_sql(contract.source, batch_id, ts, first_load, relation), main_file
+                con,
+                fast.landed_sql(contract.source, batch_id, ts, first_load, relation),
+                main_file,
+                key,
             )
 
     # 2. The side: every row the streaming pass did not take, by the full rules. On a first
@@ -182,7 +190,8 @@ def process_batch(
     _check_text_numbers(contract, stats, out)
 
     landed_rows = landed_main + side_landed
-    out.warnings = _warnings(con, contract, main_file if landed_main else None, side)
+    main_scan = scan(con, paths, main_file) if landed_main else None
+    out.warnings = _warnings(con, contract, main_scan, side)
     # every warning is a warn_if_null blank: its code, for stages that classify warnings
     out.warning_codes = {reason: "missing_reference" for reason in out.warnings}
     out.rows_unchanged = rows_in - landed_rows - quarantined
@@ -191,7 +200,7 @@ def process_batch(
         contract,
         previous_watermark,
         fast,
-        main_file if landed_main else None,
+        main_scan,
         side,
         first_load,
         relation,
@@ -231,14 +240,14 @@ def process_batch(
         )
     if parts:
         side_file = stage.raw / "part-1.parquet"
-        _copy_to(con, f"select {cols}, {meta} from ({' union all '.join(parts)})", side_file)
+        _copy_to(con, f"select {cols}, {meta} from ({' union all '.join(parts)})", side_file, key)
         out.raw_files.append(side_file)
-    out.raw_files = _one_file(con, out.raw_files)
+    out.raw_files = _one_file(con, paths, out.raw_files, key)
     if out.raw_files:
         out.schema = [
             {"name": r[0], "type": r[1]}
             for r in con.execute(
-                f"describe select * from '{sql_str(str(out.raw_files[0]))}'"
+                f"describe select * from {scan(con, paths, out.raw_files[0])}"
             ).fetchall()
         ]
     if quarantined:
@@ -252,21 +261,26 @@ def process_batch(
             "array_to_string(_reason_codes, '; ') as _reason_code, "
             f"_raw_pk as _source_pk, '{sql_str(batch_id)}' as _batch_id, _row_number, "
             f"_raw_hash as _row_hash from to_quarantine order by _row_number) "
-            f"to '{sql_str(str(q_file))}' (format parquet, compression zstd)"
+            f"to '{sql_str(str(q_file))}' (format parquet, compression zstd{copy_options(con, key)})"
         )
         out.quarantine_files.append(q_file)
         out.reasons = _reason_counts(con)
     return out
 
 
-def _copy_to(con: duckdb.DuckDBPyConnection, select_sql: str, path: Path) -> int:
-    """Write a SELECT to one zstd Parquet file; the number of rows written."""
+def _copy_to(
+    con: duckdb.DuckDBPyConnection, select_sql: str, path: Path, key: Key | None = None
+) -> int:
+    """Write a SELECT to one zstd Parquet file (encrypted with ``key``); the rows written."""
     return con.execute(
-        f"copy ({select_sql}) to '{sql_str(str(path))}' (format parquet, compression zstd)"
+        f"copy ({select_sql}) to '{sql_str(str(path))}' "
+        f"(format parquet, compression zstd{copy_options(con, key)})"
     ).fetchone()[0]
 
 
-def _one_file(con: duckdb.DuckDBPyConnection, files: list[Path]) -> list[Path]:
+def _one_file(
+    con: duckdb.DuckDBPyConnection, paths, files: list[Path], key: Key | None = None
+) -> list[Path]:
     """The batch's raw rows as one ``part-0.parquet``: the streaming pass's file and the
     side's (rows it landed, tombstones) are merged when both exist.
 
@@ -277,8 +291,7 @@ def _one_file(con: duckdb.DuckDBPyConnection, files: list[Path]) -> list[Path]:
     if len(files) < 2:
         return files
     merged = files[0].with_name("part-merged.parquet")
-    listed = ", ".join(f"'{sql_str(str(f))}'" for f in files)
-    _copy_to(con, f"select * from read_parquet([{listed}], union_by_name = true)", merged)
+    _copy_to(con, f"select * from {scan(con, paths, files, union_by_name='true')}", merged, key)
     for f in files:
         f.unlink()
     merged.rename(files[0])
@@ -471,13 +484,14 @@ def _watermark(
     contract: Contract,
     previous: str | None,
     fast: CleanPass | None,
-    main_file: Path | None,
+    main_scan: str | None,
     side: bool,
     first_load: bool,
     relation: str,
 ) -> str | None:
     """Greatest cursor value read (landed, quarantined or unchanged), never below the
-    previous one. On a first load the streaming pass's rows are all in ``main_file``;
+    previous one. On a first load the streaming pass's rows are all in ``main_scan`` (a
+    scan of its file);
     later some were skipped as unchanged, so the cursor is read from ``extract`` again."""
     if not contract.cursor:
         return previous
@@ -488,8 +502,8 @@ def _watermark(
         parts.append(f"(select max({cursor}) from checked)")
     if fast is not None:
         if first_load:
-            if main_file is not None:
-                parts.append(f"(select max({cursor}) from '{sql_str(str(main_file))}')")
+            if main_scan is not None:
+                parts.append(f"(select max({cursor}) from {main_scan})")
         else:
             parts.append(f"({fast.max_cursor_sql(relation)})")
     value = con.execute(f"select cast(greatest({', '.join(parts)}) as varchar)").fetchone()[0]
@@ -546,10 +560,11 @@ def _check_retyped(
             )
 
 
-def _warnings(con, contract: Contract, main_file: Path | None, side: bool) -> dict[str, list[str]]:
+def _warnings(con, contract: Contract, main_scan: str | None, side: bool) -> dict[str, list[str]]:
     """Landed rows whose warn_if_null column is blank: reason → keys (a missing reference).
 
-    Landed rows are the streaming pass's file and the side's ``to_land`` (not tombstones).
+    Landed rows are the streaming pass's file (``main_scan``) and the side's ``to_land``
+    (not tombstones).
     """
     out = {}
     for col in contract.columns:
@@ -557,8 +572,8 @@ def _warnings(con, contract: Contract, main_file: Path | None, side: bool) -> di
             continue
         blank = f"nullif(trim(cast({ident(col.name)} as varchar)), '') is null"
         sources = []
-        if main_file is not None:
-            sources.append(f"select _source_pk from '{sql_str(str(main_file))}' where {blank}")
+        if main_scan is not None:
+            sources.append(f"select _source_pk from {main_scan} where {blank}")
         if side:
             sources.append(f"select _source_pk from to_land where {blank}")
         if not sources:

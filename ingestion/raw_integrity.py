@@ -5,7 +5,8 @@ ingestion and fail later inside dbt, with the file's name only in dbt's log. Eac
 manifest lists its files with their size (and, since this check, their sha256); the batch's
 combined checksum covers older manifests. Two depths:
 
-- ``quick``: sizes and Parquet's magic bytes at both ends (a stat and 8 bytes a file), run
+- ``quick``: sizes and Parquet's magic bytes at both ends (``PAR1``, or ``PARE`` when
+  encrypted; a stat and 8 bytes a file), run
   by every ingest of the entity before it reads the lake;
 - full: also every file's checksum, run by the raw-zone quality checks. A file whose
   checksum matched is remembered by (path, size, mtime) in ``lake/_meta/verified.json``, so
@@ -24,6 +25,8 @@ from ingestion.landing import sha256_file, sha256_files
 from yecai.settings import Paths
 
 PARQUET_MAGIC = b"PAR1"
+# A file written with Parquet modular encryption (an encrypted footer) starts and ends so.
+ENCRYPTED_PARQUET_MAGIC = b"PARE"
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ def _magic_ok(path: Path, size: int) -> bool:
     with path.open("rb") as fh:
         head = fh.read(len(PARQUET_MAGIC))
         fh.seek(-len(PARQUET_MAGIC), 2)
-        return head == PARQUET_MAGIC and fh.read() == PARQUET_MAGIC
+        return head in (PARQUET_MAGIC, ENCRYPTED_PARQUET_MAGIC) and fh.read() == head
 
 
 def _stamp(path: Path) -> str:

@@ -25,7 +25,8 @@ from ingestion.batches import BatchResult, new_batch_id, utc_now_iso, write_batc
 from ingestion.config import load_config
 from ingestion.contract import Contract, load_contract
 from ingestion.duck import ident, sql_str
-from ingestion.lake import committed_batches, latest_manifest, raw_glob
+from ingestion.lake import committed_batches, latest_manifest, raw_glob, scan
+from ingestion.lake_encryption import converge, write_key, write_parquet
 from ingestion.landing import (
     commit,
     discard,
@@ -68,6 +69,8 @@ def revalidate_entity(paths: Paths, source: str, entity: str, contracts_root) ->
     previous = latest_manifest(paths, source, entity)
     watermark = previous.get("watermark") if previous else None
 
+    key = None  # the entity's lake key, once its contract is read
+
     def record(status: str, message: str, failed: int = 0, unchanged: int = 0) -> BatchResult:
         """The batch's record: each failing record is one quarantine row and one tombstone."""
         return BatchResult(
@@ -84,6 +87,7 @@ def revalidate_entity(paths: Paths, source: str, entity: str, contracts_root) ->
             message=message,
             rows_unchanged=unchanged,
             rows_deleted=failed,
+            key_id=key.key_id if key and failed else None,
         )
 
     def result(status: str, message: str, unchanged: int = 0) -> BatchResult:
@@ -100,6 +104,7 @@ def revalidate_entity(paths: Paths, source: str, entity: str, contracts_root) ->
         recover(paths, source, entity)
         try:
             contract = load_contract(source, entity, contracts_root)
+            key = write_key(paths, contract)
         except YecaiError as exc:
             return result("failed", exc.what + (f" → {exc.fix}" if exc.fix else ""))
         if not committed_batches(paths, source, entity):
@@ -107,14 +112,15 @@ def revalidate_entity(paths: Paths, source: str, entity: str, contracts_root) ->
         stage = new_stage(paths, batch_id)
         con = duck.connect(stage.spill)
         try:
-            checked, failed = _check(con, paths, contract)
+            converge(con, paths, contract, key)
+            checked, failed = _check(con, paths, contract, key)
             if not failed:
                 return result(
                     "no_change",
                     f"{REVALIDATION_NOTE}: all {checked} current records still pass",
                     unchanged=checked,
                 )
-            reasons = _write_withdrawal(con, stage, contract, batch_id, now)
+            reasons = _write_withdrawal(con, stage, contract, batch_id, now, key)
             raw_files = sorted(stage.raw.glob("*.parquet"))
             out = record(
                 "succeeded",
@@ -126,7 +132,7 @@ def revalidate_entity(paths: Paths, source: str, entity: str, contracts_root) ->
             )
             out.check_counts()
             schema = con.execute(
-                f"describe select * from '{sql_str(str(raw_files[0]))}'"
+                f"describe select * from {scan(con, paths, raw_files[0])}"
             ).fetchall()
             checksum, file_entries = file_checksums(raw_files)
             write_manifest(
@@ -159,6 +165,7 @@ def revalidate_entity(paths: Paths, source: str, entity: str, contracts_root) ->
                     "source_file": None,
                     "source_file_sha256": None,
                     "extracted_at": now.isoformat(),
+                    "key_id": out.key_id,
                     "batch": asdict(out),
                 },
             )
@@ -177,15 +184,21 @@ def revalidate_entity(paths: Paths, source: str, entity: str, contracts_root) ->
         lock.release()
 
 
-def _check(con, paths: Paths, contract: Contract) -> tuple[int, int]:
+def _check(con, paths: Paths, contract: Contract, key=None) -> tuple[int, int]:
     """Tables ``current_rows`` (latest live version of each record) and ``checked`` (the
     contract's verdict on each); returns (records checked, records that fail)."""
-    load_latest_versions(con, paths, contract.source, contract.entity)
-    glob = sql_str(raw_glob(paths, contract.source, contract.entity))
+    load_latest_versions(con, paths, contract.source, contract.entity, key)
+    raw = scan(
+        con,
+        paths,
+        raw_glob(paths, contract.source, contract.entity),
+        union_by_name="true",
+        hive_partitioning="false",
+    )
     con.execute(
         f"""
         create temp table current_rows as
-        select r.* from read_parquet('{glob}', union_by_name = true, hive_partitioning = false) r
+        select r.* from {raw} r
         join lake_latest l on l._source_pk = r._source_pk and l._batch_id = r._batch_id
         where not coalesce(l._is_deleted, false)
         """
@@ -217,17 +230,21 @@ def _check(con, paths: Paths, contract: Contract) -> tuple[int, int]:
     return checked, failed
 
 
-def _write_withdrawal(con, stage, contract: Contract, batch_id: str, now: datetime) -> dict:
-    """Stage the tombstones (raw) and the quarantine rows; the reason counts."""
+def _write_withdrawal(
+    con, stage, contract: Contract, batch_id: str, now: datetime, key=None
+) -> dict:
+    """Stage the tombstones (raw) and the quarantine rows (encrypted with ``key``, the
+    entity's lake key, when set); the reason counts."""
     ts = now.strftime("%Y-%m-%d %H:%M:%S.%f")
-    con.execute(
+    write_parquet(
+        con,
         f"""
-        copy (
             select * replace ('{sql_str(batch_id)}' as _batch_id,
                               timestamp '{ts}' as _extracted_at, true as _is_deleted)
             from current_rows where _source_pk in (select _landed_pk from failing)
-        ) to '{sql_str(str(stage.raw / "part-0.parquet"))}' (format parquet, compression zstd)
-        """
+        """,
+        stage.raw / "part-0.parquet",
+        key,
     )
     raw_cols = [f"_raw_{i}" for i in range(len(contract.columns))]
     business = ", ".join(
@@ -235,16 +252,17 @@ def _write_withdrawal(con, stage, contract: Contract, batch_id: str, now: dateti
         for raw, name in zip(raw_cols, contract.column_names, strict=True)
     )
     # _row_hash over the text values, as ingestion hashes a quarantined row.
-    con.execute(
+    write_parquet(
+        con,
         f"""
-        copy (
             select {business}, array_to_string(_reasons, '; ') as _reason,
                    array_to_string(_reason_codes, '; ') as _reason_code,
                    _landed_pk as _source_pk, '{sql_str(batch_id)}' as _batch_id,
                    _row_number, {row_hash_sql(raw_cols)} as _row_hash
             from failing order by _row_number
-        ) to '{sql_str(str(stage.quarantine / "part-0.parquet"))}' (format parquet, compression zstd)
-        """
+        """,
+        stage.quarantine / "part-0.parquet",
+        key,
     )
     rows = con.execute(
         """

@@ -8,6 +8,7 @@ A failing entity records a failed batch and the run moves on to the next one.
 from __future__ import annotations
 
 import contextlib
+import logging
 import traceback
 from collections.abc import Callable
 from dataclasses import asdict
@@ -30,6 +31,7 @@ from ingestion.contract import Contract
 from ingestion.extract import extract_from_file, extract_from_rest, extract_from_sql
 from ingestion.file_identity import FilesRead, files_read, name_fields
 from ingestion.lake import latest_manifest
+from ingestion.lake_encryption import converge, rewrite_pending, write_key
 from ingestion.landing import (
     commit,
     discard,
@@ -46,6 +48,7 @@ from yecai.errors import YecaiError
 from yecai.privacy.redact import redact_text
 from yecai.settings import Paths
 
+log = logging.getLogger(__name__)
 ProgressFn = Callable[[str, int, int | None], None]
 # Prefix of a failed batch's message when the whole source system could not be reached.
 UNAVAILABLE_MARK = "source unavailable: "
@@ -196,7 +199,10 @@ def ingest_entity(
         recover(paths, source.name, entity.name)
         try:
             contract = source.contract(entity.name)
+            if rewrite_pending(paths, contract):
+                _converge(paths, contract)  # a killed re-write: files first, then manifests
             verify_landed(paths, source.name, entity.name)
+            _converge(paths, contract)
         except YecaiError as exc:
             return [_failed(paths, source.name, entity.name, utc_now_iso(), None, exc)]
         if source.kind == "files":
@@ -227,6 +233,28 @@ def ingest_entity(
         return [result]
     finally:
         lock.release()
+
+
+def _converge(paths: Paths, contract: Contract) -> None:
+    """Older files of the entity re-written in the state new ones land in (a lake key set
+    or rotated since they landed), so every file of a folder opens the same way."""
+    con = duck.connect()
+    try:
+        converge(con, paths, contract, write_key(paths, contract))
+    finally:
+        con.close()
+
+
+def _align_columns(paths: Paths, contract: Contract) -> None:
+    """After an encrypted batch with other columns than the ones before it (a drift column
+    added or gone): the older files get its columns, so one glob reads them all. The batch
+    is committed either way; if this fails, the next ingest does it before anything else."""
+    try:
+        _converge(paths, contract)
+    except Exception as exc:  # noqa: BLE001 — the batch stands; the next run retries
+        log.warning(
+            "%s.%s: aligning encrypted files failed: %s", contract.source, contract.entity, exc
+        )
 
 
 def verify_landed(paths: Paths, source: str, entity: str) -> None:
@@ -364,6 +392,7 @@ def _run_batch(
     stage = new_stage(paths, batch_id)
     con = duck.connect(stage.spill)
     try:
+        key = write_key(paths, contract)
         _report(on_progress, f"{label}: extracting", 0, None)
         # Deletes are keys landed before and gone now: with no batch landed yet there are
         # none to find, so a first load skips reading the source's whole key set.
@@ -382,6 +411,7 @@ def _run_batch(
             rows_in=read,
             # A file is read once, so its defects are new, unless a full refresh re-reads it.
             dedupe_quarantine=source_file is None or full_refresh,
+            key=key,
         )
         status = batch_status(outcome, is_file=source_file is not None)
         result = BatchResult(
@@ -404,6 +434,7 @@ def _run_batch(
             source_file=source_file.name if source_file else None,
             source_file_sha256=source_file_sha256,
             source_file_fields=dict(source_file_fields or {}),
+            key_id=key.key_id if key and outcome.rows_read else None,
         )
         result.check_counts()
         if outcome.rows_read:
@@ -437,11 +468,14 @@ def _run_batch(
                 "source_file": str(source_file) if source_file else None,
                 "source_file_sha256": source_file_sha256,
                 "extracted_at": now.isoformat(),
+                "key_id": result.key_id,
                 "batch": asdict(result),
             }
             write_manifest(stage, manifest)
             con.close()
             commit(paths, stage, src, ent, batch_id)
+            if key is not None:
+                _align_columns(paths, contract)
         result.finished_at = result.finished_at or utc_now_iso()
         write_batch_record(paths, result)
         _report(on_progress, f"{label}: {result.status}", read, read)

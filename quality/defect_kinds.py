@@ -22,8 +22,9 @@ from pathlib import Path
 
 import duckdb
 
+from ingestion.lake import scan
 from quality.results import CheckResult
-from quality.sql_rules import quote_ident, quote_literal
+from quality.sql_rules import quote_ident
 from yecai import build_warehouse
 from yecai.settings import Paths
 
@@ -328,10 +329,10 @@ def _quarantine_rows(paths: Paths) -> list[tuple]:
     glob = str(paths.quarantine / "*" / "*" / "batch=*" / "*.parquet")
     con = duckdb.connect()
     try:
-        rel = con.sql(
-            f"select * from read_parquet({quote_literal(glob)}, filename = true, "
-            "union_by_name = true, hive_partitioning = false)"
+        source = scan(
+            con, paths, glob, filename="true", union_by_name="true", hive_partitioning="false"
         )
+        rel = con.sql(f"select * from {source}")
         cols = set(rel.columns)
 
         def col(name: str) -> str:  # a column some quarantine file lacks reads as NULL
@@ -376,10 +377,12 @@ def deleted_findings(paths: Paths) -> list[Finding]:
     glob = str(paths.raw / "*" / "*" / "batch=*" / "*.parquet")
     con = duckdb.connect()
     try:
+        source = scan(
+            con, paths, glob, filename="true", union_by_name="true", hive_partitioning="false"
+        )
         rows = con.execute(
             "select distinct split_part(filename, '/', -4), split_part(filename, '/', -3), "
-            f"_source_pk from read_parquet({quote_literal(glob)}, filename = true, "
-            "union_by_name = true, hive_partitioning = false) where _is_deleted"
+            f"_source_pk from {source} where _is_deleted"
         ).fetchall()
     except duckdb.Error:
         return []  # no _is_deleted column anywhere yet

@@ -32,6 +32,7 @@ from quality.gx_context import (
     close_datasource,
     gx_session,
 )
+from quality.lake_files import give_lake_keys
 from quality.outcome import from_gx, not_run
 from quality.params import QualityParams, default_params
 from quality.redaction import SensitiveColumns
@@ -239,6 +240,7 @@ def _run(
                 sources["lake"] = context.data_sources.add_or_update_sql(
                     LAKE_DATASOURCE, connection_string="duckdb:///:memory:"
                 )
+                give_lake_keys(sources["lake"], paths)  # encrypted raw files
             try:
                 for asset in runnable:
                     results += _validate_asset(

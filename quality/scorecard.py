@@ -16,11 +16,12 @@ from pathlib import Path
 import duckdb
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from ingestion.lake import scan
 from quality import charts, coverage, defect_kinds, defect_log_comparison
 from quality.checks import Dimension
 from quality.gx_context import data_docs_dir
 from quality.results import CheckResult, read_history, to_json
-from quality.sql_rules import quote_ident, quote_literal
+from quality.sql_rules import quote_ident
 from yecai import build_warehouse
 from yecai.settings import Paths
 
@@ -162,6 +163,9 @@ def quarantine_counts(paths: Paths) -> list[tuple[str, str, str, int]]:
     glob = str(paths.quarantine / "*" / "*" / "batch=*" / "*.parquet")
     con = duckdb.connect()
     try:
+        source = scan(
+            con, paths, glob, filename="true", union_by_name="true", hive_partitioning="false"
+        )
         # One row may carry several reasons ("a; b"); details such as "(row 52 kept)" are
         # dropped so rows group by the kind of problem, not by row number, and a quoted
         # value ("value '1990-13-45' is not a valid date") is dropped too: it may be personal.
@@ -169,8 +173,7 @@ def quarantine_counts(paths: Paths) -> list[tuple[str, str, str, int]]:
             "with q as (select split_part(filename, '/', -4) as source, "
             "split_part(filename, '/', -3) as entity, "
             "unnest(string_split(coalesce(_reason, '(no reason)'), '; ')) as reason from "
-            f"read_parquet({quote_literal(glob)}, filename = true, union_by_name = true, "
-            "hive_partitioning = false)), "
+            f"{source}), "
             "kinds as (select source, entity, regexp_replace(reason, "
             "'value ''.*'' is not', 'value … is not', 'g') as reason from q) "
             "select source, entity, trim(regexp_replace(reason, '\\s*\\([^)]*[0-9][^)]*\\)', '', 'g')) "

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from quality.checks import Asset, Check, Dimension, Layer, Severity
+from quality.lake_files import lake_source
 from quality.sql_rules import quote_ident, quote_literal
 from yecai.errors import YecaiError
 from yecai.settings import Paths
@@ -198,8 +199,12 @@ def assets_and_checks(paths: Paths) -> tuple[list[Asset], list[Check]]:
     for (source, entity), group in sorted(by_entity.items()):
         name = f"raw.{source}.{entity}"
         files = _glob(paths, source, entity)
+        # clear or encrypted (lake key), each file with its key: quality.lake_files
+        parquet = lake_source(paths, files, union_by_name="true", hive_partitioning="false")
         query = (
-            f"select * from read_parquet({quote_literal(files)}, "
+            f"select * from {parquet}"
+            if parquet
+            else f"select * from read_parquet({quote_literal(files)}, "
             "union_by_name = true, hive_partitioning = false)"
         )
         keys = ("_batch_id", "_source_pk")

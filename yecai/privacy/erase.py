@@ -43,7 +43,8 @@ from yecai.privacy.erase_sql import (
     literal,
     plan_rewrite,
 )
-from yecai.privacy.keys import load_key
+from yecai.privacy.keys import Key, load_key
+from yecai.privacy.lake_crypto import copy_options, key_for_file, lake_keyring, parquet_scan
 from yecai.privacy.policy import quote_ident
 from yecai.privacy.tokens import normalise, token
 from yecai.settings import Paths
@@ -117,6 +118,12 @@ def _parquet(path: Path) -> str:
     return f"read_parquet({literal(str(path))}, hive_partitioning = false)"
 
 
+def _zone_parquet(con: duckdb.DuckDBPyConnection, path: Path, ring: Mapping[str, Key]) -> str:
+    """A raw or quarantine file, clear or encrypted with the lake key (lake_crypto); not
+    hive-partitioned, so a re-written file gains no ``batch`` column."""
+    return parquet_scan(con, [path], ring, hive_partitioning="false")
+
+
 def _collect(
     con: duckdb.DuckDBPyConnection,
     source: str,
@@ -157,15 +164,21 @@ def person_from(found: Mapping[str, set[str]], key: bytes) -> Person:
 
 
 def find_person(
-    paths: Paths, national_id: str, key: bytes, classes: Classes
+    paths: Paths,
+    national_id: str,
+    key: bytes,
+    classes: Classes,
+    env: Mapping[str, str] | None = None,
 ) -> tuple[Person, dict[str, set[str]]]:
     wanted = normalise("national_id", national_id)
     found: dict[str, set[str]] = {}
+    ring = lake_keyring(paths.home, env)
     con = duckdb.connect()
     try:
         for relation, f in zone_files(paths):
-            cols = _columns_of(con, _parquet(f))
-            _collect(con, _parquet(f), cols, classes.of(relation, cols), wanted, found)
+            source = _zone_parquet(con, f, ring)
+            cols = _columns_of(con, source)
+            _collect(con, source, cols, classes.of(relation, cols), wanted, found)
         if paths.build_db.exists():
             _attach_build(con, paths, read_only=True)
             for schema, table in _build_tables(con):
@@ -194,20 +207,29 @@ def replace_file(path: Path, tmp: Path) -> None:
     tmp.replace(path)
 
 
-def erase_zone_files(paths: Paths, person: Person, classes: Classes, report: ErasureReport) -> None:
+def erase_zone_files(
+    paths: Paths,
+    person: Person,
+    classes: Classes,
+    report: ErasureReport,
+    env: Mapping[str, str] | None = None,
+) -> None:
+    ring = lake_keyring(paths.home, env)
     con = duckdb.connect()
     try:
         touched: set[Path] = set()
         for relation, f in zone_files(paths):
-            source = _parquet(f)
+            source = _zone_parquet(con, f, ring)
             cols = _columns_of(con, source)
             plan = plan_rewrite(cols, classes.of(relation, cols), person)
             if plan is None or not _matches(con, source, plan.match):
                 continue
             tmp = f.with_name(f".{f.name}.erase")
+            # an encrypted file stays encrypted, with the key its manifest records
+            written_with = copy_options(con, key_for_file(con, f, ring))
             con.execute(
                 f"copy (select {plan.select_list(cols)} from {source}) to "
-                f"{literal(str(tmp))} (format parquet)"
+                f"{literal(str(tmp))} (format parquet{written_with})"
             )
             replace_file(f, tmp)
             touched.add(f.parent)
@@ -487,10 +509,15 @@ def scan(paths: Paths, values: list[str], env: Mapping[str, str] | None = None) 
         for f in sorted(paths.home.rglob("*"))
         if f.is_file() and not any(f.is_relative_to(s) for s in skip)
     ]
+    ring = lake_keyring(paths.home, env)
     con = duckdb.connect()
     try:
         for f in files:
-            if f.suffix == ".parquet" and _text_hits(con, _parquet(f), strong):
+            if f.suffix != ".parquet":
+                continue
+            lake = f.is_relative_to(paths.lake)  # raw, quarantine, index: maybe lake-encrypted
+            source = _zone_parquet(con, f, ring) if lake else _parquet(f)
+            if _text_hits(con, source, strong):
                 hits.append(str(f.relative_to(paths.home)))
         if paths.build_db.exists():
             _attach_build(con, paths, read_only=True)
@@ -558,10 +585,10 @@ def erase_person(
     with publish_lock(paths):  # no publish writes the lake or the role copies meanwhile
         classes = Classes(paths)
         say("finding the person's rows")
-        person, _ = find_person(paths, national_id, key.material, classes)
+        person, _ = find_person(paths, national_id, key.material, classes, env)
         report = ErasureReport(person_token)
         say("rewriting the raw and quarantine zones")
-        erase_zone_files(paths, person, classes, report)
+        erase_zone_files(paths, person, classes, report, env)
         say("updating the build warehouse")
         erase_build(paths, person, classes, report)
         say("rewriting the published lake's files, every kept version")

@@ -30,6 +30,7 @@ from yecai.errors import YecaiError
 from yecai.privacy import audit
 from yecai.privacy.erase import Classes, refresh_manifest, replace_file
 from yecai.privacy.erase_sql import literal
+from yecai.privacy.lake_crypto import copy_options, key_for_file, lake_keyring, parquet_scan
 from yecai.privacy.policy import quote_ident
 from yecai.settings import Paths
 
@@ -66,7 +67,7 @@ def policies(paths: Paths) -> dict[str, float]:
     }
 
 
-def expired_versions_sql(glob: str) -> str:
+def expired_versions_sql(versions: str) -> str:
     """(``_source_pk``, ``_batch_id``) of every version superseded, or deleted, before the
     cutoff (parameter 1, a UTC timestamp) (pure). A batch never holds a key twice, so the pair
     names one row; versions are ordered as ``raw_latest`` orders them."""
@@ -81,7 +82,7 @@ def expired_versions_sql(glob: str) -> str:
                 lead(_extracted_at) over (
                     partition by _source_pk order by _batch_id, _extracted_at
                 ) as _superseded_at
-            from read_parquet({literal(glob)}, union_by_name = true, hive_partitioning = false)
+            from {versions}
         )
         where coalesce(_superseded_at, case when _deleted then _extracted_at end)
             <= cast(? as timestamp)
@@ -119,9 +120,15 @@ def _blank_entity(
     if not batches:
         return
     relation = f"raw.{source}.{entity}"
+    # encrypted batches (a lake key) are read and re-written with the key each was written with
+    ring = lake_keyring(paths.home)
+    if not any(batch.glob("*.parquet") for batch in batches):
+        return
+    versions = parquet_scan(
+        con, raw_glob(paths, source, entity), ring, union_by_name="true", hive_partitioning="false"
+    )
     con.execute(
-        "create or replace temp table expired as "
-        + expired_versions_sql(raw_glob(paths, source, entity)),
+        "create or replace temp table expired as " + expired_versions_sql(versions),
         [cutoff.replace(tzinfo=None)],
     )
     for batch in batches:
@@ -136,7 +143,7 @@ def _blank_entity(
         keys = set(read_manifest(batch).get("primary_key") or [])
         rewritten = False
         for f in sorted(batch.glob("*.parquet")):
-            source_sql = f"read_parquet({literal(str(f))}, hive_partitioning = false)"
+            source_sql = parquet_scan(con, [f], ring, hive_partitioning="false")
             columns = [d[0] for d in con.execute(f"describe select * from {source_sql}").fetchall()]
             classified = classes.of(relation, [(c, "") for c in columns])
             # the key's value is the current version's too; metadata is what rebuilds read
@@ -153,7 +160,7 @@ def _blank_entity(
             tmp = f.with_name(f".{f.name}.retain")
             con.execute(
                 f"copy (select {blank_select(columns, blanked)} from {source_sql}) "
-                f"to {literal(str(tmp))} (format parquet)"
+                f"to {literal(str(tmp))} (format parquet{copy_options(con, key_for_file(con, f, ring))})"
             )
             replace_file(f, tmp)
             rewritten = True

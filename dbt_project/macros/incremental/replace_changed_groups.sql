@@ -72,7 +72,7 @@
 {%- set entity = input.source ~ '.' ~ input.entity -%}
 {%- if raw_entity_has_files(input.source, input.entity) -%}
 {%- set raw -%}
-read_parquet('{{ raw_entity_glob(input.source, input.entity) }}', union_by_name = true, hive_partitioning = false)
+{{ raw_entity_parquet(input.source, input.entity, ', hive_partitioning = false') }}
 {%- endset -%}
 {%- set newer -%}
 _batch_id > (
@@ -196,7 +196,7 @@ union
 select cast(null as varchar), false, '{{ input.whole_source }}'
 where exists (
     select 1
-    from read_parquet('{{ raw_entity_glob(input.source, input.entity) }}', union_by_name = true, hive_partitioning = false)
+    from {{ raw_entity_parquet(input.source, input.entity, ', hive_partitioning = false') }}
     where _batch_id > (
         select coalesce(max(batch_id), '') from {{ increment_state_table('batches') }}
         where entity = '{{ input.source }}.{{ input.entity }}'

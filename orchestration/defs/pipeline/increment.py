@@ -14,7 +14,8 @@ decision is taken between two runs instead:
 
 Every asset in the second run really runs; a model left out is one no new row reaches.
 A full build (every model and check) is planned when nothing was published yet, when the
-build warehouse is missing, or on request (``yecai run --full``, run tag ``yecai/full``).
+build warehouse is missing, when an entity's raw files were re-written with another lake key
+(the views that read them name the key), or on request (``yecai run --full``, run tag ``yecai/full``).
 The daily schedule (through ``build_increment_sensor``) and ``yecai run`` share this code.
 """
 
@@ -27,6 +28,7 @@ import dagster as dg
 from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
 from ingestion.batches import read_batch_records
+from ingestion.lake_encryption import key_changed_since
 from orchestration.defs.quality.assets import PUBLISH_KEY
 from yecai.increment import INCREMENT_EXCLUDE, daily_increment_selection, entities_landed_since
 from yecai.settings import Paths
@@ -144,6 +146,9 @@ class TransformPlanner:
             full, reason = True, "nothing was published yet"
         elif not paths.build_db.exists():
             full, reason = True, f"the build warehouse {paths.build_db} is missing"
+        elif rewritten := key_changed_since(paths, since):
+            # dbt's views over the lake name its key: a key set or rotated re-builds them
+            full, reason = True, f"{rewritten}'s raw files were re-written with another lake key"
         all_dbt = {key for d in self.dbt_defs for key in d.keys}
         if full:
             models = all_dbt

@@ -5,6 +5,9 @@ every way of landing rows writes); the plan must pick the dbt models those rows 
 no new row reaches, and fall back to a full build when nothing was published yet.
 """
 
+import json
+import time
+
 import dagster as dg
 import pytest
 
@@ -122,3 +125,27 @@ def test_the_sensor_request_carries_the_plan_and_the_period(yecai_home, fixture_
     assert list(request.asset_check_keys) == plan.check_keys
     assert request.tags["yecai/ingest_run"] == "0123"
     assert request.tags["yecai/full"] == "false"
+
+
+def test_a_lake_key_change_since_the_last_publish_means_a_full_build(yecai_home, fixture_defs):
+    """Views over an encrypted entity name its key and the increment never rebuilds views:
+    after ingestion re-wrote an entity's files with another key, the next build is full."""
+    from orchestration.instance import get_instance
+
+    paths = get_paths()
+    instance = get_instance(paths)
+    planner, graph = _planner_and_graph(fixture_defs)
+    instance.report_runless_asset_event(dg.AssetMaterialization(asset_key=PUBLISHED))
+    paths.build_db.parent.mkdir(parents=True, exist_ok=True)
+    paths.build_db.write_bytes(b"")
+    assert not planner.plan(instance, graph, paths).full
+
+    record = paths.lake_meta / "rewrite" / "last_key_change.json"
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_text(json.dumps({"at": time.time(), "entity": "erp.customers"}))
+    plan = planner.plan(instance, graph, paths)
+    assert plan.full and "erp.customers" in plan.reason and "lake key" in plan.reason
+    # once a build has published after it, the increment is back
+    instance.report_runless_asset_event(dg.AssetMaterialization(asset_key=PUBLISHED))
+    time.sleep(0.01)
+    assert not planner.plan(instance, graph, paths).full

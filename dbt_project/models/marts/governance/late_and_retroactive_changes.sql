@@ -85,7 +85,7 @@ versions as (
         md5(concat_ws('|'
             {%- for column in doc.content %}, coalesce(cast({{ adapter.quote(column) }} as varchar), '∅'){% endfor %}
         )) as content_hash
-    from read_parquet('{{ raw_entity_glob(doc.source, doc.entity) }}', union_by_name = true, hive_partitioning = false)
+    from {{ raw_entity_parquet(doc.source, doc.entity, ', hive_partitioning = false') }}
     {% if not loop.last %}union all{% endif %}
 {%- endfor %}
 {%- if not landed %}
