@@ -417,3 +417,28 @@ def test_a_drift_column_gives_older_encrypted_files_its_column(hr, monkeypatch):
         f"encryption_config = {{footer_key: '{register_parquet_key(duck, key)}'}}) order by 1"
     ).fetchall()
     assert rows == [("P1", None), ("P3", "Wu")]
+
+
+def test_yecai_privacy_rotate_moves_every_batch_to_the_new_key_now(hr, monkeypatch):
+    from yecai.privacy import audit
+    from yecai.privacy.rotate import rotate
+
+    paths, _db = hr
+    first, second = new_key_text(), new_key_text()
+    monkeypatch.setenv("YECAI_LAKE_KEY", first)
+    ingest(paths)
+    before = _read_all(paths, _files(paths, "raw", "people"))
+    monkeypatch.setenv("YECAI_LAKE_KEY", second)
+    monkeypatch.setenv("YECAI_LAKE_KEY_PREVIOUS", first)
+    report = rotate(paths, "lake", "key schedule")
+    second_id = key_id_of("lake", parse_key_text(second, "test"))
+    assert report.rewritten and all(step.startswith("hr.people: ") for step in report.rewritten)
+    for batch in committed_batches(paths, "hr", "people"):
+        assert json.loads((batch / "manifest.json").read_text())["key_id"] == second_id
+    assert report.left_on_previous == []
+    assert "remove YECAI_LAKE_KEY_PREVIOUS" in report.message()
+    monkeypatch.delenv("YECAI_LAKE_KEY_PREVIOUS")  # the new key alone reads everything
+    assert sorted(_read_all(paths, _files(paths, "raw", "people"))) == sorted(before)
+    assert raw_zone_problems(paths) == []
+    (entry,) = [e for e in audit.read(paths) if e["action"] == "rotate_key"]
+    assert entry["details"]["purpose"] == "lake" and entry["details"]["key_id"] == second_id
