@@ -7,7 +7,8 @@ writers, everything the old key protected:
 
 - ``token``: every role's copy, from the latest publish, with the new tokens (the tokens of
   versions published before keep the old key's ID in their publish log);
-- ``publish``: every role's copy, so the encrypted one (hr) is written under the new key;
+- ``publish``: every role's copy, so the encrypted one (clear personal data) is written under
+  the new key;
 - ``warehouse``: the build warehouse, copied into a file encrypted under the new key;
 - ``lake``: every raw, quarantine and index file of the entities with classified columns.
 
