@@ -6,6 +6,7 @@ the folder ``contracts_dir`` names), so tests of sources nobody has seen write i
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import yaml
@@ -40,3 +41,17 @@ def write_company(paths: Paths, sources: dict, contracts: dict[tuple[str, str], 
 
 def contracts_root(paths: Paths) -> Path:
     return paths.home / CONTRACTS_DIR
+
+
+def init_company(tmp_path: Path, monkeypatch, name: str = "acme") -> Path:
+    """A company started as a newcomer starts one (``yecai init``) in ``tmp_path/name``, with no
+    other YECAI_ setting of the test's environment leaking in; YECAI_HOME points at it."""
+    from tests.orchestration.demo_helpers import yecai
+
+    home = tmp_path / name
+    for variable in [v for v in os.environ if v.startswith("YECAI_")]:
+        monkeypatch.delenv(variable)
+    monkeypatch.setenv("YECAI_HOME", str(home))
+    done = yecai("init", str(home))
+    assert done.returncode == 0, done.stdout + done.stderr
+    return home

@@ -7,13 +7,13 @@ take the conformed documents as input, so they hold for any company.
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
 import yaml
 
 from tests.orchestration.demo_helpers import yecai
+from tests.shared.company_config import init_company
 from yecai.settings import DBT_PACKAGE_DIR
 
 pytestmark = pytest.mark.integration
@@ -28,12 +28,7 @@ def product_unit_tests() -> int:
 
 
 def test_an_empty_company_builds_and_the_product_unit_tests_pass(tmp_path, monkeypatch):
-    home = tmp_path / "acme"
-    for name in list(os.environ):
-        if name.startswith("YECAI_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("YECAI_HOME", str(home))
-    assert yecai("init", str(home)).returncode == 0
+    home = init_company(tmp_path, monkeypatch)
     done = yecai("dbt", "--", "build", timeout=1200)
     output = done.stdout + done.stderr
     assert done.returncode == 0, output[-4000:]

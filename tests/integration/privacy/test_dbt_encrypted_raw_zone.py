@@ -12,7 +12,6 @@ plugin in ``profiles.yml``, the build fails saying what to add.
 from __future__ import annotations
 
 import base64
-import os
 import sqlite3
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import pytest
 
 from ingestion.runner import ingest
 from tests.orchestration.demo_helpers import yecai
+from tests.shared.company_config import init_company
 from yecai.privacy.keys import load_key, new_key_text
 from yecai.privacy.lake_crypto import is_encrypted_parquet
 from yecai.settings import Paths
@@ -63,12 +63,7 @@ CHECK = (
 
 
 def _home(tmp_path: Path, monkeypatch) -> tuple[Paths, Path, str]:
-    home = tmp_path / "acme"
-    for name in list(os.environ):
-        if name.startswith("YECAI_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("YECAI_HOME", str(home))
-    assert yecai("init", str(home)).returncode == 0
+    home = init_company(tmp_path, monkeypatch)
     db = tmp_path / "hr.sqlite"
     con = sqlite3.connect(db)
     con.execute("create table people (person_id, full_name, national_id, updated_at)")

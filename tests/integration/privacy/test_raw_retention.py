@@ -4,11 +4,8 @@ seen) stays exactly the same."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
-import sys
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -20,24 +17,16 @@ from demo.sqlio import parse_target
 from ingestion.lake import committed_batches, read_manifest
 from ingestion.raw_integrity import raw_zone_problems
 from ingestion.runner import ingest
+from tests.orchestration.demo_helpers import yecai
 from tests.shared.demo_home import generate_demo_company
 from yecai.privacy import audit
-from yecai.settings import REPO_ROOT, Paths
+from yecai.settings import Paths
 
 pytestmark = pytest.mark.integration
 
-YECAI = Path(sys.executable).parent / "yecai"
-
 
 def _yecai(*args: str, timeout: int = 900) -> subprocess.CompletedProcess:
-    done = subprocess.run(
-        [str(YECAI), *args],
-        cwd=REPO_ROOT,
-        env=dict(os.environ),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    done = yecai(*args, timeout=timeout)
     assert done.returncode == 0, done.stdout + done.stderr
     return done
 
