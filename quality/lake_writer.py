@@ -14,6 +14,7 @@ deletes. Atomicity rests on the catalog's transaction, never on cleanup code run
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -36,8 +37,10 @@ from quality.published_relations import (
 )
 from yecai import build_warehouse
 from yecai.errors import YecaiError
+from yecai.privacy.encryption import enable_encryption
 from yecai.published import (
     LAKE_ALIAS,
+    LakeLocation,
     attach_sql,
     lake_location,
     load_extensions,
@@ -45,6 +48,11 @@ from yecai.published import (
     sql_str,
 )
 from yecai.settings import Paths
+
+log = logging.getLogger(__name__)
+
+# DuckLake's refusal of ENCRYPTED on a lake created in clear (duckdb-extension-ducklake, pinned)
+CLEAR_LAKE_REFUSAL = "the database is not encrypted but we requested an encrypted database"
 
 BUILD_ALIAS = "build"
 MADE_ALIAS = "yecai_made"
@@ -67,17 +75,41 @@ def lake_writer(paths: Paths) -> Iterator[duckdb.DuckDBPyConnection]:
         spill.mkdir(parents=True, exist_ok=True)
         con.execute(f"set temp_directory = {sql_str(str(spill))}")
         load_extensions(con, location)
-        try:
-            con.execute(attach_sql(location, read_only=False, create=True))
-        except duckdb.Error as exc:
-            raise YecaiError(
-                f"cannot open the published lake {location.display()} for writing: {exc}",
-                "check that the catalog is reachable (PostgreSQL: the database exists and "
-                "the URL's role may create tables in it)",
-            ) from exc
+        _attach_for_writing(con, location)
         yield con
     finally:
         con.close()
+
+
+def _attach_for_writing(con: duckdb.DuckDBPyConnection, location: LakeLocation) -> None:
+    """Attach read-write, created encrypted where the location calls for it (PostgreSQL).
+
+    A lake first created in clear stays clear (DuckLake cannot switch an existing lake): it is
+    written as before, with a warning that says how to get an encrypted one.
+    """
+    encrypted = location.encrypts_data_files
+    if encrypted:
+        enable_encryption(con)  # OpenSSL: DuckDB writes encrypted Parquet only with it
+    try:
+        try:
+            con.execute(attach_sql(location, read_only=False, create=True, encrypted=encrypted))
+        except duckdb.Error as exc:
+            if not (encrypted and CLEAR_LAKE_REFUSAL in str(exc)):
+                raise
+            log.warning(
+                "the published lake in %s was created before yecai encrypted PostgreSQL-catalog "
+                "lakes: its data files (every version, personal data included) stay in clear. "
+                "To encrypt them, publish into a new, empty catalog database "
+                "(YECAI_LAKE_CATALOG_URL) and a new warehouse/published_data folder",
+                location.display(),
+            )
+            con.execute(attach_sql(location, read_only=False, create=True))
+    except duckdb.Error as exc:
+        raise YecaiError(
+            f"cannot open the published lake {location.display()} for writing: {exc}",
+            "check that the catalog is reachable (PostgreSQL: the database exists and "
+            "the URL's role may create tables in it)",
+        ) from exc
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,17 @@ class LakeLocation:
         """False only for an embedded catalog that was never written (nothing published)."""
         return self.kind != "sqlite" or Path(self.catalog).exists()
 
+    @property
+    def encrypts_data_files(self) -> bool:
+        """Whether a lake created here writes every data file encrypted (DuckLake ``ENCRYPTED``).
+
+        DuckLake keeps each file's key in the catalog. In PostgreSQL that is outside the home, so
+        the files under the home (every version of personal data) are unreadable without the
+        catalog server; beside an embedded catalog in the home the keys would lie next to the
+        files they open and protect nothing (docs/decisions/published-lake-encryption.md).
+        """
+        return self.kind == "postgres"
+
 
 def redact_url(url: str) -> str:
     """``postgresql://user:secret@host/db`` → ``postgresql://user:***@host/db`` (pure)."""
@@ -109,11 +120,15 @@ def attach_sql(
     read_only: bool,
     snapshot: int | None = None,
     create: bool = False,
+    encrypted: bool = False,
 ) -> str:
-    """The ATTACH statement for the lake (pure)."""
+    """The ATTACH statement for the lake (pure). ``encrypted`` (with ``create``): a lake made
+    by this statement encrypts its data files; an existing clear lake refuses it."""
     options = []
     if create:
         options.append(f"data_path {sql_str(str(location.data_path) + '/')}")
+        if encrypted:
+            options.append("encrypted")
     else:
         options.append("create_if_not_exists false")
     if read_only:

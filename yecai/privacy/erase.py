@@ -35,6 +35,7 @@ import duckdb
 
 from yecai.errors import YecaiError
 from yecai.privacy.classification import effective_classes
+from yecai.privacy.encryption import attach_encrypted, enable_encryption
 from yecai.privacy.erase_sql import (
     EXACT_CLASSES,
     STRONG_CLASSES,
@@ -113,9 +114,9 @@ class Classes:
         return effective_classes(names, own.tags if own else {}, self.sensitive.upstream)
 
 
-def _parquet(path: Path) -> str:
+def _parquet(path: Path, crypt: str = "") -> str:
     # not hive-partitioned: a batch=<id> folder would add a `batch` column to a rewritten file
-    return f"read_parquet({literal(str(path))}, hive_partitioning = false)"
+    return f"read_parquet({literal(str(path))}, hive_partitioning = false{crypt})"
 
 
 def _zone_parquet(con: duckdb.DuckDBPyConnection, path: Path, ring: Mapping[str, Key]) -> str:
@@ -288,7 +289,6 @@ def erase_build(paths: Paths, person: Person, classes: Classes, report: ErasureR
         fresh = paths.build_db.with_name(f".{paths.build_db.name}.erase")
         fresh.unlink(missing_ok=True)
         from yecai.build_warehouse import warehouse_keys
-        from yecai.privacy.encryption import attach_encrypted
 
         keys = warehouse_keys(paths.home)
         if keys:  # a writer never leaves the warehouse plain once a key is set
@@ -308,6 +308,7 @@ def erase_build(paths: Paths, person: Person, classes: Classes, report: ErasureR
 
 FILES_SQL = """
     select f.data_file_id, f.table_id, f.path, f.path_is_relative, f.encryption_key,
+           f.begin_snapshot,
            case when t.path_is_relative
                 then (case when s.path_is_relative then d.value || s.path else s.path end)
                      || t.path
@@ -325,12 +326,55 @@ FILES_SQL = """
 """
 
 
+def _lake_file_key(con: duckdb.DuckDBPyConnection, file_id: int, secret: str) -> str:
+    """The ``encryption_config`` value for a published file encrypted with ``secret``: its
+    catalog row's key, base64 of the 16 raw bytes DuckLake wrote it with (``footer_key_value``;
+    a named key would take the base64 text itself as a 24-byte key). The key goes through a
+    session variable, so no statement text holds it."""
+    enable_encryption(con)
+    variable = f"published_file_{int(file_id)}"
+    con.execute(f"set variable {variable} = ?", [secret])
+    return f"{{footer_key_value: from_base64(getvariable('{variable}'))}}"
+
+
 def _field_ids(con: duckdb.DuckDBPyConnection, path: Path) -> str:
     rows = con.execute(
         f"select name, field_id from parquet_schema({literal(str(path))}) "
         "where field_id is not null"
     ).fetchall()
+    return _field_ids_option(rows)
+
+
+def _field_ids_option(rows: list[tuple[str, int]]) -> str:
     return "{" + ", ".join(f"{literal(n)}: {int(i)}" for n, i in rows) + "}"
+
+
+def _catalog_field_ids(
+    con: duckdb.DuckDBPyConnection,
+    table_id: int,
+    snapshot: int,
+    columns: list[tuple[str, str]],
+) -> str:
+    """The field IDs a data file was written with, from the catalog: the table's columns as
+    they were at the file's first snapshot. (``parquet_schema`` cannot open an encrypted file;
+    a rewritten file must carry the same IDs, DuckLake maps columns by them.)"""
+    from yecai.published import META_ALIAS as m
+
+    rows = con.execute(
+        f"select column_name, column_id from {m}.ducklake_column where table_id = ? "
+        "and parent_column is null and begin_snapshot <= ? "
+        "and (end_snapshot is null or end_snapshot > ?)",
+        [table_id, snapshot, snapshot],
+    ).fetchall()
+    ids = dict(rows)
+    missing = [name for name, _ in columns if name not in ids]
+    if missing:
+        raise YecaiError(
+            f"the published lake's catalog has no field ID for {', '.join(missing)} of table "
+            f"{table_id} at snapshot {snapshot}: an encrypted file cannot be re-written safely",
+            "report this with `yecai info --json`; the file was left as it was",
+        )
+    return _field_ids_option([(name, ids[name]) for name, _ in columns])
 
 
 def _footer_length(path: Path) -> int:
@@ -350,16 +394,15 @@ def erase_lake(paths: Paths, person: Person, classes: Classes, report: ErasureRe
     touched: set[str] = set()  # catalog tables changed: old values may linger in them
     with lake_writer(paths) as con:
         files = con.execute(FILES_SQL.format(m=m)).fetchall()
-        for file_id, table_id, path, relative, enc, table_path, schema, table in files:
+        for file_id, table_id, path, relative, enc, begun, table_path, schema, table in files:
             full = Path(table_path + path if relative else path)
             if not full.exists():
                 continue  # expired and cleaned up already
-            source = _parquet(full)
-            if enc:
-                raise YecaiError(
-                    f"published file {full} is encrypted: erasure rewrites plain files only",
-                    "re-publish without the person instead (phase 2 of issue 13)",
-                )
+            # an encrypted lake's file is read and re-written with the key the catalog holds
+            # for it, so the catalog row stays true and the file stays encrypted
+            config = _lake_file_key(con, file_id, enc) if enc else None
+            crypt = f", encryption_config = {config}" if config else ""
+            source = _parquet(full, crypt)
             cols = _columns_of(con, source)
             plan = plan_rewrite(cols, classes.of(f"{schema}.{table}", cols), person)
             if plan is None or not _matches(con, source, plan.match):
@@ -367,7 +410,9 @@ def erase_lake(paths: Paths, person: Person, classes: Classes, report: ErasureRe
             tmp = full.with_name(f".{full.name}.erase")
             con.execute(
                 f"copy (select {plan.select_list(cols)} from {source}) to {literal(str(tmp))} "
-                f"(format parquet, field_ids {_field_ids(con, full)})"
+                f"(format parquet, field_ids "
+                f"{_catalog_field_ids(con, table_id, begun, cols) if config else _field_ids(con, full)}"
+                f"{f', encryption_config {config}' if config else ''})"
             )
             replace_file(full, tmp)
             con.execute(
