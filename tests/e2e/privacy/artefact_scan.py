@@ -80,6 +80,10 @@ def _sqlite_file(path: Path) -> str:
 
 
 def _parquet_file(path: Path) -> str:
+    from yecai.privacy.lake_crypto import is_encrypted_parquet
+
+    if is_encrypted_parquet(path):
+        return _raw(path)  # what a reader without the key gets: its bytes
     con = duckdb.connect()
     try:
         cur = con.execute("select * from read_parquet(?)", [str(path)])

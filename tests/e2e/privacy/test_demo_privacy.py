@@ -55,15 +55,20 @@ def _yecai(env, *args, timeout=1800):
 
 @pytest.fixture(scope="module")
 def keys_env(tmp_path_factory):
-    """Token and publish keys in files outside the home (mode 0600), as docs/security.md says."""
+    """Every key in a file outside the home (mode 0600), as docs/security.md says: the demo runs
+    with its raw personal data, build warehouse and hr copy encrypted. Set in this process's
+    environment too, for the module's own readers of the lake and the warehouse."""
     folder = tmp_path_factory.mktemp("privacy-keys")
     env = {}
-    for purpose in ("token", "publish"):
+    for purpose in ("token", "publish", "lake", "warehouse"):
         path = folder / f"{purpose}.key"
         path.write_text(new_key_text())
         path.chmod(0o600)
         env[f"YECAI_{purpose.upper()}_KEY_FILE"] = str(path)
-    return env
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in env.items():
+            patch.setenv(name, value)
+        yield env
 
 
 @pytest.fixture(scope="module")
@@ -151,12 +156,29 @@ def _contracts():
     return {c.relation: c for c in read_contracts([r for r in roots if r.is_dir()])}
 
 
-def _samples(folder: Path) -> dict[str, list]:
+def _lake_files(paths: Paths, con, glob: str) -> str:
+    """A FROM expression over lake files, clear or encrypted, read with the home's lake key."""
+    from ingestion.lake import scan
+
+    return scan(con, paths, glob, union_by_name="true", hive_partitioning="false")
+
+
+def _lake_text(paths: Paths, glob: Path) -> str:
+    """Every cell of the lake files ``glob`` names, read with the home's lake key."""
+    con = duckdb.connect()
+    try:
+        rows = con.execute(f"select * from {_lake_files(paths, con, str(glob))}").fetchall()
+    finally:
+        con.close()
+    return "\n".join("\t".join(str(c) for c in row if c is not None) for row in rows)
+
+
+def _samples(paths: Paths, folder: Path) -> dict[str, list]:
     glob = str(folder / "batch=*" / "*.parquet")
     con = duckdb.connect()
     try:
         cur = con.execute(
-            f"select * from read_parquet('{glob}', union_by_name = true, hive_partitioning = false) "
+            f"select * from {_lake_files(paths, con, glob)} "
             f"using sample {SAMPLE} rows (reservoir, 42)"
         )
         names = [d[0] for d in cur.description]
@@ -177,7 +199,7 @@ def test_every_sensitive_looking_raw_column_is_tagged(home):
     checked, findings = 0, []
     for zone in (home.raw, home.quarantine):
         for relation, folder in _entities(zone):
-            samples = _samples(folder)
+            samples = _samples(home, folder)
             findings += [str(f) for f in untagged_findings(contracts[relation], samples)]
             checked += 1
     assert checked >= 40
@@ -199,7 +221,7 @@ def test_the_content_detector_recognises_the_demo_personal_data(home):
     found = set()
     for relation, column in expect:
         source, entity = relation.split(".")[1:]
-        values = _samples(home.raw / source / entity)[column]
+        values = _samples(home, home.raw / source / entity)[column]
         hit = suggest("col_x", values)
         if hit and hit.suggested == contracts[relation].tags[column]:
             found.add((relation, column))
@@ -299,17 +321,10 @@ def test_planted_values_reach_the_lake_and_the_hr_role_reads_them(demo, keys_env
     carries: employees' names, ID numbers and e-mail. No published table carries phones,
     accounts or addresses of persons, or base pay (payroll is published as gross pay), for any
     role: those are proven absent from role artefacts, by the scan, and present upstream."""
+    entities = ("hr/employees", "hr/payroll", "erp/vendors", "erp/customers", "erp2/bp_master")
     raw = "\n".join(
-        read_as_text(path)
-        for entity in (
-            "hr/employees",
-            "hr/payroll",
-            "erp/vendors",
-            "erp/customers",
-            "erp2/bp_master",
-            "crm/contacts",
-        )
-        for path in (demo.paths.raw / entity).glob("batch=*/*.parquet")
+        _lake_text(demo.paths, demo.paths.raw / entity / "batch=*" / "*.parquet")
+        for entity in (*entities, "crm/contacts")
     )
     missing = [p.where for p in planted.ALL if not find(raw, p.forms)]
     assert missing == []
@@ -362,9 +377,10 @@ HR_EMPLOYEES = ("national_id", "bank_account", "phone", "email", "employee_name"
 
 def _raw_values(home, entity: str, column: str) -> set[str]:
     glob = str(home.raw / entity / "batch=*" / "*.parquet")
-    rows = duckdb.sql(
-        f"select distinct cast({column} as varchar) from read_parquet('{glob}', "
-        f"union_by_name = true, hive_partitioning = false) where {column} is not null"
+    con = duckdb.connect()
+    rows = con.execute(
+        f"select distinct cast({column} as varchar) from {_lake_files(home, con, glob)} "
+        f"where {column} is not null"
     ).fetchall()
     return {r[0].strip() for r in rows if len(r[0].strip()) >= 6 or column == "employee_name"}
 
@@ -390,6 +406,31 @@ def _open(home, role, keys_env):
     from yecai.privacy.role_copies import open_role_copy
 
     return open_role_copy(home, role, dict(os.environ, **keys_env))
+
+
+def test_files_holding_clear_personal_data_are_encrypted_and_unreadable_without_the_key(home):
+    """The raw HR zone, its quarantine and the build warehouse, written under the lake and
+    warehouse keys: DuckDB and PyArrow cannot read them without the key (the scan above shows
+    their bytes hold no planted value either)."""
+    import pyarrow.parquet as pq
+
+    from yecai import build_warehouse
+    from yecai.errors import YecaiError
+    from yecai.privacy.encryption import is_encrypted_database
+    from yecai.privacy.lake_crypto import is_encrypted_parquet
+
+    # the HR entities whose contracts classify columns (org units classify none: clear)
+    raw_hr = [f for e in ("employees", "payroll") for f in (home.raw / "hr" / e).rglob("*.parquet")]
+    assert raw_hr and all(is_encrypted_parquet(f) for f in raw_hr)
+    org_units = list((home.raw / "hr" / "org_units").rglob("*.parquet"))
+    assert org_units and not any(is_encrypted_parquet(f) for f in org_units)
+    with pytest.raises(Exception):  # noqa: B017 - PyArrow's error type varies by version
+        pq.read_table(raw_hr[0])
+    with pytest.raises(duckdb.Error):
+        duckdb.connect().execute(f"select * from read_parquet('{raw_hr[0]}')").fetchall()
+    assert is_encrypted_database(home.build_db)
+    with pytest.raises(YecaiError, match="is encrypted and no warehouse key is set"):
+        build_warehouse.connect(home.build_db, home=home.home, env={})
 
 
 def test_each_role_copy_holds_only_what_the_policy_allows(home, keys_env):
@@ -444,10 +485,11 @@ def test_erasing_a_person_leaves_them_nowhere_and_the_books_balance(home, keys_e
     ids = sorted(_raw_values(home, "hr/employees", "national_id"))
     person = ids[len(ids) // 2]
     glob = str(home.raw / "hr/employees" / "batch=*" / "*.parquet")
-    row = duckdb.sql(
-        "select employee_name, phone, email, bank_account from read_parquet(?) "
-        "where national_id = ? limit 1",
-        params=[glob, person],
+    con = duckdb.connect()
+    row = con.execute(
+        "select employee_name, phone, email, bank_account "
+        f"from {_lake_files(home, con, glob)} where national_id = ? limit 1",
+        [person],
     ).fetchone()
     values = [person, *[v for v in row if v]]
     before = scan(home, values, dict(os.environ, **keys_env))
