@@ -68,6 +68,14 @@ def new_batch_id(source: str, entity: str, now: datetime | None = None) -> str:
     return f"{now:%Y%m%dT%H%M%S%f}Z-{source}-{entity}"
 
 
+def batch_time(batch_id: str) -> datetime | None:
+    """When a batch began, read back from its id (``new_batch_id``); None for another shape."""
+    try:
+        return datetime.strptime(batch_id.split("Z-", 1)[0], "%Y%m%dT%H%M%S%f").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
 def utc_now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 

@@ -6,6 +6,9 @@ newer one (in a later batch) more than N days ago, and a record deleted at the s
 tombstone) more than N days ago. Their classified columns (contract tags, names: fail closed,
 as ``erase`` reads them) become null; the contract's key columns and the raw zone's metadata
 (``_source_pk``, ``_batch_id``, ``_extracted_at``, ``_row_hash``, ``_is_deleted``) stay.
+The quarantine zone follows the same policy: a row quarantined (its batch begun) more than N
+days ago loses the same columns; its key, row number and reason stay, so the governance
+team's record of what was rejected and why outlives the personal values in it.
 
 Why values and not batches (docs/decisions/raw-retention.md): a full rebuild reads the raw zone
 through ``raw_latest``, which takes the latest version of each key and, over every version,
@@ -43,15 +46,22 @@ class RetentionReport:
     entities: list[str] = field(default_factory=list)  # "<source>.<entity>" under a policy
     files: list[str] = field(default_factory=list)  # raw Parquet files rewritten (relative)
     rows: int = 0  # row versions whose personal values were removed
+    quarantine_files: list[str] = field(default_factory=list)  # quarantine files rewritten
+    quarantine_rows: int = 0  # quarantined rows whose personal values were removed
 
     def message(self) -> str:
         if not self.entities:
             return "no source has raw_retention_days in sources.yml: nothing to do"
-        if not self.rows:
-            return f"{len(self.entities)} entities checked: no old version holds personal values"
+        if not self.rows and not self.quarantine_rows:
+            return (
+                f"{len(self.entities)} entities checked: no old version or old quarantined row "
+                "holds personal values"
+            )
         return (
             f"removed the personal values of {self.rows} old row version(s) in "
-            f"{len(self.files)} raw file(s) of {len(self.entities)} entities"
+            f"{len(self.files)} raw file(s) and of {self.quarantine_rows} old quarantined "
+            f"row(s) in {len(self.quarantine_files)} quarantine file(s) of "
+            f"{len(self.entities)} entities"
         )
 
 
@@ -170,6 +180,62 @@ def _blank_entity(
             refresh_manifest(batch)
 
 
+def _blank_quarantine(
+    con: duckdb.DuckDBPyConnection,
+    paths: Paths,
+    source: str,
+    entity: str,
+    cutoff: datetime,
+    classes: Classes,
+    report: RetentionReport,
+) -> None:
+    """Rows quarantined by a batch begun before ``cutoff`` lose their classified values (not
+    their key, row number, reason or metadata). Quarantine files have no manifest to refresh."""
+    from ingestion.batches import batch_time
+    from ingestion.lake import quarantine_dir
+
+    relation = f"raw.{source}.{entity}"
+    ring = lake_keyring(paths.home)
+    keys = _contract_keys(paths, source, entity)
+    for batch in sorted(quarantine_dir(paths, source, entity).glob("batch=*")):
+        began = batch_time(batch.name.removeprefix("batch="))
+        if began is None or began > cutoff:
+            continue
+        for f in sorted(batch.glob("*.parquet")):
+            source_sql = parquet_scan(con, [f], ring, hive_partitioning="false")
+            described = con.execute(f"describe select * from {source_sql}").fetchall()
+            columns = [d[0] for d in described]
+            types = {d[0]: d[1] for d in described}
+            classified = classes.of(relation, [(c, "") for c in columns])
+            blanked = [c for c in columns if c in classified and c not in keys and c[0] != "_"]
+            if not blanked:
+                continue
+            holding = " or ".join(f"{quote_ident(c)} is not null" for c in blanked)
+            n = con.execute(f"select count(*) from {source_sql} where {holding}").fetchone()[0]
+            if not n:
+                continue  # blanked by an earlier run
+            select = ", ".join(
+                f"cast(null as {types[c]}) as {quote_ident(c)}" if c in blanked else quote_ident(c)
+                for c in columns
+            )
+            tmp = f.with_name(f".{f.name}.retain")
+            con.execute(
+                f"copy (select {select} from {source_sql}) to {literal(str(tmp))} "
+                f"(format parquet{copy_options(con, key_for_file(con, f, ring))})"
+            )
+            replace_file(f, tmp)
+            report.quarantine_rows += int(n)
+            report.quarantine_files.append(str(f.relative_to(paths.home)))
+
+
+def _contract_keys(paths: Paths, source: str, entity: str) -> set[str]:
+    """The entity's key columns, as its newest raw batch records them (none: no batch yet)."""
+    from ingestion.lake import latest_manifest
+
+    manifest = latest_manifest(paths, source, entity)
+    return set((manifest or {}).get("primary_key") or [])
+
+
 def apply_retention(
     paths: Paths,
     now: datetime | None = None,
@@ -202,13 +268,19 @@ def apply_retention(
                 report.entities.append(f"{source}.{entity}")
                 # one writer per entity: an ingest landing a batch meanwhile waits
                 with entity_lock(paths, source, entity):
-                    before = report.rows
+                    before, quarantined = report.rows, report.quarantine_rows
                     _blank_entity(con, paths, source, entity, cutoff, classes, report)
+                    _blank_quarantine(con, paths, source, entity, cutoff, classes, report)
                 if say and report.rows > before:
                     say(f"{source}.{entity}: {report.rows - before} old version(s) blanked")
+                if say and report.quarantine_rows > quarantined:
+                    say(
+                        f"{source}.{entity}: {report.quarantine_rows - quarantined} old "
+                        "quarantined row(s) blanked"
+                    )
     finally:
         con.close()
-    if report.rows:
+    if report.rows or report.quarantine_rows:
         audit.record(
             paths,
             "retention",
@@ -217,5 +289,7 @@ def apply_retention(
             policies=wanted,
             rows=report.rows,
             files=report.files,
+            quarantine_rows=report.quarantine_rows,
+            quarantine_files=report.quarantine_files,
         )
     return report

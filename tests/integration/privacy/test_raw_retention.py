@@ -4,6 +4,7 @@ seen) stays exactly the same."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import subprocess
 
@@ -57,6 +58,23 @@ def _raw_text(paths: Paths, entity: str) -> str:
     return repr(rows)
 
 
+QUARANTINED_PHONE = "13700001111"
+
+
+def _quarantine_rows(paths: Paths, entity: str) -> list[dict]:
+    glob = paths.quarantine / "erp" / entity / "batch=*" / "*.parquet"
+    rel = duckdb.sql(
+        f"select * from read_parquet('{glob}', union_by_name = true, hive_partitioning = false) "
+        "order by _batch_id, _row_number"
+    )
+    return [dict(zip(rel.columns, r, strict=True)) for r in rel.fetchall()]
+
+
+def _kept(row: dict) -> tuple:
+    """What retention keeps of a quarantined row: key, batch, row number and reason."""
+    return (row["vendor_no"], row["_batch_id"], row["_row_number"], row["_reason"])
+
+
 def _row_counts(paths: Paths) -> dict[str, int]:
     counts = {}
     for batch in sorted(paths.raw.glob("*/*/batch=*")):
@@ -93,11 +111,21 @@ def test_retention_removes_old_personal_values_and_leaves_the_rebuild_unchanged(
             [newer, changed],
         )
         db.execute("delete from vendors where vendor_no = ?", [gone])
+        # a new vendor whose creation date does not parse: quarantined with its phone
+        db.row_factory = sqlite3.Row
+        row = dict(db.execute("select * from vendors where vendor_no = ?", [changed]).fetchone())
+        row.update(vendor_no="VQ9999", phone=QUARANTINED_PHONE, created_on="31/02/2024")
+        db.execute(
+            f"insert into vendors ({', '.join(row)}) values ({', '.join('?' * len(row))})",
+            list(row.values()),
+        )
     assert {r.status for r in ingest(paths, source="erp")} <= {"succeeded", "no_change"}
     _yecai("dbt", "--", "run", "--select", "path:models/staging/erp")
     before = _staging(paths)
     rows_before = _row_counts(paths)
     assert old_phone in _raw_text(paths, "vendors") and gone_phone in _raw_text(paths, "vendors")
+    quarantined = _quarantine_rows(paths, "vendors")
+    assert any(QUARANTINED_PHONE in repr(r) for r in quarantined)
 
     # Without a policy nothing changes; with `raw_retention_days: 0` every old version goes.
     assert "nothing to do" in _yecai("privacy", "retain").stdout
@@ -107,6 +135,7 @@ def test_retention_removes_old_personal_values_and_leaves_the_rebuild_unchanged(
     out = _yecai("privacy", "retain").stdout
     # the changed vendor's old version, the deleted one's last version and its tombstone
     assert "erp.vendors: 3 old version(s) blanked" in out, out
+    assert re.search(r"erp\.vendors: \d+ old quarantined row\(s\) blanked", out), out
     changed_customers = {d.key for d in log.entries if d.kind == "changed_record"}
     assert changed_customers and "erp.customers" in out, out
 
@@ -118,11 +147,17 @@ def test_retention_removes_old_personal_values_and_leaves_the_rebuild_unchanged(
     assert _staging(paths) == before
     assert raw_zone_problems(paths) == []  # manifests tell the rewritten files' sizes and sums
     assert len(committed_batches(paths, "erp", "vendors")) == 2
+    # every quarantined row is still there, with its key, row number and reason
+    after = _quarantine_rows(paths, "vendors")
+    assert QUARANTINED_PHONE not in repr(after)
+    assert [_kept(r) for r in after] == [_kept(r) for r in quarantined]
 
     entries = audit.read(paths)
     assert [e["action"] for e in entries] == ["retention"] and audit.verify(entries) == []
     assert entries[0]["details"]["rows"] >= 4
 
     # Applying it again finds nothing left to remove, and records nothing.
-    assert "no old version holds personal values" in _yecai("privacy", "retain").stdout
+    assert "no old version or old quarantined row holds personal values" in (
+        _yecai("privacy", "retain").stdout
+    )
     assert len(audit.read(paths)) == 1
