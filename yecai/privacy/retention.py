@@ -115,6 +115,22 @@ def blank_select(columns: list[str], blanked: list[str]) -> str:
     return ", ".join(parts)
 
 
+def _blankable(
+    con: duckdb.DuckDBPyConnection,
+    source_sql: str,
+    relation: str,
+    classes: Classes,
+    keys: set[str],
+) -> tuple[list[str], dict[str, str], list[str]]:
+    """A file's columns, their types, and those retention blanks: the classified ones, except
+    the key (the current version carries its value too) and metadata (what rebuilds read)."""
+    described = con.execute(f"describe select * from {source_sql}").fetchall()
+    columns = [d[0] for d in described]
+    classified = classes.of(relation, [(c, "") for c in columns])
+    blanked = [c for c in columns if c in classified and c not in keys and c[0] != "_"]
+    return columns, {d[0]: d[1] for d in described}, blanked
+
+
 def _blank_entity(
     con: duckdb.DuckDBPyConnection,
     paths: Paths,
@@ -154,10 +170,7 @@ def _blank_entity(
         rewritten = False
         for f in sorted(batch.glob("*.parquet")):
             source_sql = parquet_scan(con, [f], ring, hive_partitioning="false")
-            columns = [d[0] for d in con.execute(f"describe select * from {source_sql}").fetchall()]
-            classified = classes.of(relation, [(c, "") for c in columns])
-            # the key's value is the current version's too; metadata is what rebuilds read
-            blanked = [c for c in columns if c in classified and c not in keys and c[0] != "_"]
+            columns, _, blanked = _blankable(con, source_sql, relation, classes, keys)
             if not blanked:
                 continue
             holding = " or ".join(f"{quote_ident(c)} is not null" for c in blanked)
@@ -203,11 +216,7 @@ def _blank_quarantine(
             continue
         for f in sorted(batch.glob("*.parquet")):
             source_sql = parquet_scan(con, [f], ring, hive_partitioning="false")
-            described = con.execute(f"describe select * from {source_sql}").fetchall()
-            columns = [d[0] for d in described]
-            types = {d[0]: d[1] for d in described}
-            classified = classes.of(relation, [(c, "") for c in columns])
-            blanked = [c for c in columns if c in classified and c not in keys and c[0] != "_"]
+            columns, types, blanked = _blankable(con, source_sql, relation, classes, keys)
             if not blanked:
                 continue
             holding = " or ".join(f"{quote_ident(c)} is not null" for c in blanked)
