@@ -372,7 +372,8 @@ def _catalog_field_ids(
         raise YecaiError(
             f"the published lake's catalog has no field ID for {', '.join(missing)} of table "
             f"{table_id} at snapshot {snapshot}: an encrypted file cannot be re-written safely",
-            "report this with `yecai info --json`; the file was left as it was",
+            "this is a yecai bug: report it with the table's name. The erasure stopped here: "
+            "this file and the published files after it may still hold the person",
         )
     return _field_ids_option([(name, ids[name]) for name, _ in columns])
 
