@@ -23,7 +23,7 @@ run); each rewrite is recorded in the audit log (``retention``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -33,6 +33,7 @@ from yecai.errors import YecaiError
 from yecai.privacy import audit
 from yecai.privacy.erase import Classes, refresh_manifest, replace_file
 from yecai.privacy.erase_sql import literal
+from yecai.privacy.keys import Key
 from yecai.privacy.lake_crypto import copy_options, key_for_file, lake_keyring, parquet_scan
 from yecai.privacy.policy import quote_ident
 from yecai.settings import Paths
@@ -138,6 +139,7 @@ def _blank_entity(
     entity: str,
     cutoff: datetime,
     classes: Classes,
+    ring: Mapping[str, Key],
     report: RetentionReport,
 ) -> None:
     from ingestion.lake import committed_batches, raw_glob, read_manifest
@@ -146,8 +148,6 @@ def _blank_entity(
     if not batches:
         return
     relation = f"raw.{source}.{entity}"
-    # encrypted batches (a lake key) are read and re-written with the key each was written with
-    ring = lake_keyring(paths.home)
     if not any(batch.glob("*.parquet") for batch in batches):
         return
     versions = parquet_scan(
@@ -200,6 +200,7 @@ def _blank_quarantine(
     entity: str,
     cutoff: datetime,
     classes: Classes,
+    ring: Mapping[str, Key],
     report: RetentionReport,
 ) -> None:
     """Rows quarantined by a batch begun before ``cutoff`` lose their classified values (not
@@ -207,13 +208,16 @@ def _blank_quarantine(
     from ingestion.batches import batch_time
     from ingestion.lake import quarantine_dir
 
+    expired = [
+        batch
+        for batch in sorted(quarantine_dir(paths, source, entity).glob("batch=*"))
+        if (began := batch_time(batch.name.removeprefix("batch="))) and began <= cutoff
+    ]
+    if not expired:
+        return
     relation = f"raw.{source}.{entity}"
-    ring = lake_keyring(paths.home)
     keys = _contract_keys(paths, source, entity)
-    for batch in sorted(quarantine_dir(paths, source, entity).glob("batch=*")):
-        began = batch_time(batch.name.removeprefix("batch="))
-        if began is None or began > cutoff:
-            continue
+    for batch in expired:
         for f in sorted(batch.glob("*.parquet")):
             source_sql = parquet_scan(con, [f], ring, hive_partitioning="false")
             columns, types, blanked = _blankable(con, source_sql, relation, classes, keys)
@@ -265,6 +269,8 @@ def apply_retention(
         return report
     config = load_config(paths)
     classes = Classes(paths)
+    # encrypted files (a lake key) are read and re-written with the key each was written with
+    ring = lake_keyring(paths.home)
     con = duckdb.connect()
     try:
         con.execute("set TimeZone = 'UTC'")
@@ -278,8 +284,8 @@ def apply_retention(
                 # one writer per entity: an ingest landing a batch meanwhile waits
                 with entity_lock(paths, source, entity):
                     before, quarantined = report.rows, report.quarantine_rows
-                    _blank_entity(con, paths, source, entity, cutoff, classes, report)
-                    _blank_quarantine(con, paths, source, entity, cutoff, classes, report)
+                    _blank_entity(con, paths, source, entity, cutoff, classes, ring, report)
+                    _blank_quarantine(con, paths, source, entity, cutoff, classes, ring, report)
                 if say and report.rows > before:
                     say(f"{source}.{entity}: {report.rows - before} old version(s) blanked")
                 if say and report.quarantine_rows > quarantined:
