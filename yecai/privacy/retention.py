@@ -5,8 +5,10 @@ personal values of a record's versions that are no longer current: a version sup
 newer one (in a later batch) more than N days ago, and a record deleted at the source (its
 tombstone) more than N days ago. Their classified columns (contract tags, names: fail closed,
 as ``erase`` reads them) become null; the contract's key columns and the raw zone's metadata
-(``_source_pk``, ``_batch_id``, ``_extracted_at``, ``_row_hash``, ``_is_deleted``) stay.
-The quarantine zone follows the same policy: a row quarantined (its batch begun) more than N
+(``_source_pk``, ``_batch_id``, ``_extracted_at``, ``_is_deleted``) stay. ``_row_hash``, an
+md5 over the old values that a guess of them could be checked against, becomes the hash of
+what the row holds after blanking (nothing reads an old version's hash: change detection
+compares the latest version's). The quarantine zone follows the same policy: a row quarantined (its batch begun) more than N
 days ago loses the same columns; its key, row number and reason stay, so the governance
 team's record of what was rejected and why outlives the personal values in it.
 
@@ -116,6 +118,33 @@ def blank_select(columns: list[str], blanked: list[str]) -> str:
     return ", ".join(parts)
 
 
+def rehash_select(columns: list[str], expired: str) -> str:
+    """The select list over a blanked row set (its ``columns``, in order): ``_row_hash`` of
+    rows where ``expired`` holds becomes the hash of the values they now hold, every other
+    column as it is (pure). The business columns are the file's own (no leading ``_``), so
+    the hash is computed as ingestion computes it, over what is left."""
+    from ingestion.validation import row_hash_sql
+
+    business = [c for c in columns if not c.startswith("_")]
+    return ", ".join(
+        f"case when {expired} then {row_hash_sql(business)} else _row_hash end as _row_hash"
+        if c == "_row_hash"
+        else quote_ident(c)
+        for c in columns
+    )
+
+
+def _stale_hash(columns: list[str]) -> str:
+    """True for a row whose ``_row_hash`` is not the hash of what it holds: a row blanked
+    before retention re-hashed, or not blanked yet (pure)."""
+    from ingestion.validation import row_hash_sql
+
+    if "_row_hash" not in columns:
+        return "false"
+    business = [c for c in columns if not c.startswith("_")]
+    return f"_row_hash is distinct from {row_hash_sql(business)}"
+
+
 def _blankable(
     con: duckdb.DuckDBPyConnection,
     source_sql: str,
@@ -174,15 +203,17 @@ def _blank_entity(
             if not blanked:
                 continue
             holding = " or ".join(f"{quote_ident(c)} is not null" for c in blanked)
+            expired = "_source_pk in (select _source_pk from expired_here)"
             n = con.execute(
-                f"select count(*) from {source_sql} where ({holding}) "
-                "and _source_pk in (select _source_pk from expired_here)"
+                f"select count(*) from {source_sql} where ({holding} or {_stale_hash(columns)}) "
+                f"and {expired}"
             ).fetchone()[0]
             if not n:
                 continue  # blanked by an earlier run: nothing left to remove
             tmp = f.with_name(f".{f.name}.retain")
+            blanked_rows = f"(select {blank_select(columns, blanked)} from {source_sql})"
             con.execute(
-                f"copy (select {blank_select(columns, blanked)} from {source_sql}) "
+                f"copy (select {rehash_select(columns, expired)} from {blanked_rows}) "
                 f"to {literal(str(tmp))} (format parquet{copy_options(con, key_for_file(con, f, ring))})"
             )
             replace_file(f, tmp)
@@ -224,7 +255,9 @@ def _blank_quarantine(
             if not blanked:
                 continue
             holding = " or ".join(f"{quote_ident(c)} is not null" for c in blanked)
-            n = con.execute(f"select count(*) from {source_sql} where {holding}").fetchone()[0]
+            n = con.execute(
+                f"select count(*) from {source_sql} where {holding} or {_stale_hash(columns)}"
+            ).fetchone()[0]
             if not n:
                 continue  # blanked by an earlier run
             select = ", ".join(
@@ -233,7 +266,8 @@ def _blank_quarantine(
             )
             tmp = f.with_name(f".{f.name}.retain")
             con.execute(
-                f"copy (select {select} from {source_sql}) to {literal(str(tmp))} "
+                f"copy (select {rehash_select(columns, 'true')} from (select {select} "
+                f"from {source_sql})) to {literal(str(tmp))} "
                 f"(format parquet{copy_options(con, key_for_file(con, f, ring))})"
             )
             replace_file(f, tmp)

@@ -75,6 +75,33 @@ def _kept(row: dict) -> tuple:
     return (row["vendor_no"], row["_batch_id"], row["_row_number"], row["_reason"])
 
 
+def _version_hashes(paths: Paths, vendor_no: str) -> list[str]:
+    """The vendor's ``_row_hash`` in every raw version, oldest first."""
+    glob = paths.raw / "erp" / "vendors" / "batch=*" / "*.parquet"
+    return [
+        r[0]
+        for r in duckdb.execute(
+            f"select _row_hash from read_parquet('{glob}', union_by_name = true, "
+            "hive_partitioning = false) where vendor_no = ? order by _batch_id",
+            [vendor_no],
+        ).fetchall()
+    ]
+
+
+def _hash_of_stored_values(paths: Paths, vendor_no: str) -> str:
+    """The hash ingestion would give the vendor's oldest version as it is stored now."""
+    from ingestion.validation import row_hash_sql
+
+    first = sorted(paths.raw.glob("erp/vendors/batch=*"))[0]
+    rel = duckdb.sql(f"select * from read_parquet('{first}/*.parquet', hive_partitioning = false)")
+    business = [c for c in rel.columns if not c.startswith("_")]
+    return duckdb.execute(
+        f"select {row_hash_sql(business)} from read_parquet('{first}/*.parquet', "
+        "hive_partitioning = false) where vendor_no = ?",
+        [vendor_no],
+    ).fetchone()[0]
+
+
 def _row_counts(paths: Paths) -> dict[str, int]:
     counts = {}
     for batch in sorted(paths.raw.glob("*/*/batch=*")):
@@ -126,6 +153,8 @@ def test_retention_removes_old_personal_values_and_leaves_the_rebuild_unchanged(
     assert old_phone in _raw_text(paths, "vendors") and gone_phone in _raw_text(paths, "vendors")
     quarantined = _quarantine_rows(paths, "vendors")
     assert any(QUARANTINED_PHONE in repr(r) for r in quarantined)
+    old_hashes = _version_hashes(paths, changed)
+    assert len(old_hashes) == 2, old_hashes  # the first version and the changed one
 
     # Without a policy nothing changes; with `raw_retention_days: 0` every old version goes.
     assert "nothing to do" in _yecai("privacy", "retain").stdout
@@ -151,6 +180,17 @@ def test_retention_removes_old_personal_values_and_leaves_the_rebuild_unchanged(
     after = _quarantine_rows(paths, "vendors")
     assert QUARANTINED_PHONE not in repr(after)
     assert [_kept(r) for r in after] == [_kept(r) for r in quarantined]
+    # the old version's row hash (an md5 a guessed phone could be checked against) is now the
+    # hash of what the row holds; the current version's is untouched
+    new_hashes = _version_hashes(paths, changed)
+    assert new_hashes[-1] == old_hashes[-1]
+    assert new_hashes[0] != old_hashes[0]
+    assert new_hashes[0] == _hash_of_stored_values(paths, changed)
+    assert all(
+        r["_row_hash"] != q["_row_hash"]
+        for r, q in zip(after, quarantined, strict=True)
+        if r["phone"] is None and q["phone"] is not None
+    )
 
     entries = audit.read(paths)
     assert [e["action"] for e in entries] == ["retention"] and audit.verify(entries) == []
