@@ -123,3 +123,34 @@ def test_no_change_rerun_skips_the_scan_and_changes_still_land(tmp_path, monkeyp
     # A full refresh never skips.
     [full] = ingest(paths, source="erp", entity=TABLE, full_refresh=True)
     assert not full.message.startswith(UNCHANGED_NOTE)
+
+
+def test_a_write_to_another_sqlite_table_does_not_make_this_one_be_read(tmp_path, monkeypatch):
+    """SQLite's file fingerprint moves with any write; the table's page hash tells the rest."""
+    paths = Paths(home=tmp_path)
+    generate_demo_company(paths, seed=SEED, scale=0.01)
+    monkeypatch.delenv("YECAI_ERP_URL", raising=False)
+    url = f"sqlite:///{paths.demo / 'erp.sqlite'}"
+    target = parse_target(paths.demo / "erp.sqlite")
+    [first] = ingest(paths, source="erp", entity=TABLE)
+    assert first.status == "succeeded"
+
+    with opened(target) as conn:  # another table only
+        conn.cursor().execute("update customers set phone = '13800000000' where rowid = 1")
+    wait_for(lambda: read_fingerprints(url, [TABLE])[TABLE].settled, "the write settles")
+    moved = read_fingerprints(url, [TABLE])[TABLE].value
+    assert moved not in state_path(paths, "erp", TABLE).read_text(encoding="utf-8")
+    [second] = ingest(paths, source="erp", entity=TABLE)
+    assert second.status == "no_change" and second.message.startswith(UNCHANGED_NOTE)
+    assert second.message.endswith(f"{first.batch_id}; not read")
+    # the new file fingerprint is remembered: the next run's cheap look suffices
+    assert moved in state_path(paths, "erp", TABLE).read_text(encoding="utf-8")
+
+    with opened(target) as conn:  # this table: one order closed, as an ERP would
+        conn.cursor().execute(
+            f"update {TABLE} set order_status = 'CLOSED', updated_at = datetime('now') "
+            f"where rowid = (select min(rowid) from {TABLE} where order_status = 'OPEN')"
+        )
+    [third] = ingest(paths, source="erp", entity=TABLE)
+    assert not third.message.startswith(UNCHANGED_NOTE), third.message
+    assert third.rows_landed == 1, third.message

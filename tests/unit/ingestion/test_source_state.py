@@ -13,6 +13,7 @@ from ingestion.source_state import (
     Fingerprint,
     remember,
     sqlite_fingerprint,
+    sqlite_table_content,
     unchanged_since_last_read,
 )
 from yecai.settings import Paths
@@ -86,3 +87,85 @@ def test_remembered_state_skips_only_for_the_same_table_and_a_settled_equal_fing
     # An unsettled fingerprint after a read is not remembered: the next run reads again.
     remember(paths, "erp", "customers", url, "customers", unsettled, "B2")
     assert unchanged_since_last_read(paths, "erp", "customers", url, "customers", fp) is None
+
+
+def make_two_tables(path, journal_mode: str = "delete"):
+    con = make_db(path, journal_mode)
+    con.execute("create table other (id integer primary key, v text)")
+    con.execute("insert into other values (1, 'x')")
+    con.commit()
+    return con
+
+
+def test_a_tables_content_hash_moves_with_its_own_writes_only(tmp_path):
+    path = tmp_path / "src.sqlite"
+    con = make_two_tables(path)
+    first = sqlite_table_content(path, "t")
+    assert first and first.startswith("sqlite-pages:")
+    assert sqlite_table_content(path, "T") == first  # SQLite names are case-insensitive
+
+    con.execute("insert into other values (2, 'y')")  # the file changes, table t does not
+    con.commit()
+    assert sqlite_table_content(path, "t") == first
+    assert sqlite_table_content(path, "main.t") == first
+
+    seen = {first}
+    for sql in (
+        "update t set v = 'b' where id = 1",  # same size, same row count
+        "insert into t values (2, 'c')",
+        "delete from t where id = 2",
+        "alter table t add column w text default 'w'",  # rows read differently, pages as they were
+    ):
+        con.execute(sql)
+        con.commit()
+        now = sqlite_table_content(path, "t")
+        assert now not in seen, sql
+        seen.add(now)
+    con.close()
+
+
+def test_a_long_row_on_overflow_pages_is_hashed_too(tmp_path):
+    path = tmp_path / "src.sqlite"
+    con = make_db(path)
+    con.execute("insert into t values (2, ?)", ["a" * 20_000])  # spills onto overflow pages
+    con.commit()
+    before = sqlite_table_content(path, "t")
+    con.execute("update t set v = ? where id = 2", ["a" * 19_999 + "b"])  # its last byte only
+    con.commit()
+    assert sqlite_table_content(path, "t") != before
+    con.close()
+
+
+def test_no_content_hash_in_wal_mode_or_for_a_missing_table(tmp_path):
+    wal = tmp_path / "wal.sqlite"
+    make_db(wal, "wal").close()
+    assert sqlite_table_content(wal, "t") is None  # committed pages may sit in the -wal file
+    path = tmp_path / "src.sqlite"
+    make_db(path).close()
+    assert sqlite_table_content(path, "missing") is None
+    (tmp_path / "other.sqlite").write_text("not a database, but long enough for a header")
+    assert sqlite_table_content(tmp_path / "other.sqlite", "t") is None
+    assert sqlite_table_content(tmp_path / "absent.sqlite", "t") is None
+
+
+def test_an_equal_content_hash_skips_even_when_the_file_fingerprint_moved(tmp_path):
+    paths = Paths(home=tmp_path)
+    url, table = "sqlite:///x.sqlite", "t"
+    read = Fingerprint("sqlite:c1", settled=True, content="sqlite-pages:aa")
+    remember(paths, "erp", "t", url, table, read, "B1")
+    moved = Fingerprint("sqlite:c2", settled=True)
+    assert unchanged_since_last_read(paths, "erp", "t", url, table, moved) is None
+    same = Fingerprint("sqlite:c2", settled=True, content="sqlite-pages:aa")
+    assert unchanged_since_last_read(paths, "erp", "t", url, table, same) == "B1"
+    other = Fingerprint("sqlite:c2", settled=True, content="sqlite-pages:bb")
+    assert unchanged_since_last_read(paths, "erp", "t", url, table, other) is None
+    # an unsettled file fingerprint is not kept, its content hash is (no clock tick in it)
+    remember(
+        paths, "erp", "t", url, table, Fingerprint("sqlite:c3", False, "sqlite-pages:cc"), "B2"
+    )
+    assert (
+        unchanged_since_last_read(paths, "erp", "t", url, table, Fingerprint("sqlite:c3", True))
+        is None
+    )
+    back = Fingerprint("sqlite:c4", settled=False, content="sqlite-pages:cc")
+    assert unchanged_since_last_read(paths, "erp", "t", url, table, back) == "B2"
