@@ -106,6 +106,19 @@ def _run_summary(stdout: str, version: str) -> list[str]:
     return [line for line in exceptions[1:] if line.startswith("  ") and ": " in line][:40]
 
 
+def _dbt_result_kinds(paths) -> dict[str, int]:
+    """Node kinds (model, test, unit_test, …) in the newest dbt step's run_results.json."""
+    import json
+    from collections import Counter
+
+    newest = max(
+        (paths.dbt_project / "target").glob("dbt_models-*/run_results.json"),
+        key=lambda p: p.stat().st_mtime,
+    )
+    results = json.loads(newest.read_text(encoding="utf-8"))["results"]
+    return dict(Counter(r["unique_id"].split(".")[0] for r in results))
+
+
 def test_first_run_builds_everything_then_only_what_new_rows_feed(demo_home):
     paths, done = demo_home  # done: `yecai run --from 2025-01 --to 2025-12`, the first run
     assert done.args[1:] == ["run", "--from", "2025-01", "--to", "2025-12"]
@@ -156,6 +169,9 @@ def test_first_run_builds_everything_then_only_what_new_rows_feed(demo_home):
     built = _materializations(instance, build_run.run_id)
     assert models <= set(built)
     assert dg.AssetKey(["warehouse", "published"]) in built
+    # the dbt step ran the data tests, and left dbt's unit tests (SQL on fixed rows) to CI
+    kinds = _dbt_result_kinds(paths)
+    assert kinds["model"] and kinds["test"] and "unit_test" not in kinds, kinds
     assert dg.AssetKey(["finance", "trial_balance"]) in built
     first_checks = _checks_run(instance, build_run.run_id)
     assert {dg.AssetCheckKey(k, "blocking_rules") for k in raw_keys} <= first_checks

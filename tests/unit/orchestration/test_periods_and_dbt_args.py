@@ -72,6 +72,12 @@ def test_build_args_run_each_test_only_where_its_parents_are_built():
     assert args[args.index("--indirect-selection") + 1] == "buildable"
 
 
+def test_build_args_leave_dbt_unit_tests_to_the_test_suite():
+    """Unit tests check a model's SQL on fixed rows, not the day's data (run by hand and in CI)."""
+    for args in (dbt_build_args(), dbt_build_args(("2025-01", "2025-01"), full_refresh=True)):
+        assert args[args.index("--exclude-resource-type") + 1] == "unit_test"
+
+
 def test_dbt_env_points_at_this_installation(tmp_path):
     env = dbt_env(Paths(home=tmp_path))
     assert env["YECAI_WAREHOUSE_PATH"] == str(tmp_path / "warehouse" / "build.duckdb")
