@@ -16,6 +16,8 @@ from __future__ import annotations
 import glob
 import json
 import os
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -278,11 +280,26 @@ def audit_build(
     return [r for r in reused if (r.asset, r.check) not in done] + carried + fresh
 
 
+class _Stages:
+    """Says each stage of a publish as it ends, with its wall time: the Dagster step's log and
+    the CLI's status line show where a publish spends its time."""
+
+    def __init__(self, say: Callable[[str], None] | None) -> None:
+        self.say = say or (lambda _msg: None)
+        self.started = time.perf_counter()
+
+    def done(self, what: str) -> None:
+        now = time.perf_counter()
+        self.say(f"publish: {what} ({now - self.started:.1f} s)")
+        self.started = now
+
+
 def audit_and_publish(
     paths: Paths,
     run_id: str,
     force_reason: str | None = None,
     params: QualityParams | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> PublishOutcome:
     """Audit build_db with every suite; publish it unless a blocking check failed.
 
@@ -290,9 +307,11 @@ def audit_and_publish(
     among them refuses the publish exactly like one found now.
 
     ``force_reason`` publishes despite blocking failures and is recorded with who forced it.
+    ``progress`` hears each stage as it ends, with its wall time.
     Returns the outcome either way; raises YecaiError only when there is nothing to audit
     or the files cannot be opened.
     """
+    stages = _Stages(progress)
     if force_reason is not None and not force_reason.strip():
         raise YecaiError("--force needs a reason", 'say why: yecai publish --force --reason "…"')
     build = paths.build_db
@@ -304,8 +323,10 @@ def audit_and_publish(
     paths.warehouse.mkdir(parents=True, exist_ok=True)
     with publish_lock(paths):
         _checkpoint(build)
+        stages.done("build warehouse checkpointed")
         results = audit_build(paths, build, run_id, params)
         blocking = [r for r in results if r.blocking_failure]
+        stages.done(f"audited: {len(results)} checks, {len(blocking)} blocking failure(s)")
         forced = bool(blocking) and force_reason is not None
         entry = {
             "version": None,
@@ -339,16 +360,19 @@ def audit_and_publish(
             "checks_run": entry["checks_run"],
             "failed_checks": entry["failed_checks"],
         }
-        snapshot, written = publish_snapshot(paths, build, extra, commit)
+        snapshot, written = publish_snapshot(paths, build, extra, commit, stages.say)
         entry["snapshot_id"] = snapshot
         _append_log(paths, entry)
         from yecai.privacy.audit import record_publish
 
         record_publish(paths, entry["version"], run_id, entry["reason"] if forced else None)
+        stages.done(f"snapshot {snapshot} committed, {len(written)} relation(s) changed")
         roles = write_role_copies_after(paths, snapshot, entry["version"])
+        stages.done("role copies written")
         from quality.versions import prune_after_publish
 
         prune_after_publish(paths)
+        stages.done("retention policy applied")
         return PublishOutcome(
             True,
             run_id,

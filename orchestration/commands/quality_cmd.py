@@ -128,9 +128,12 @@ def register(app: typer.Typer) -> None:
 
         paths = get_paths()
         console = Console()
-        with console.status("auditing the build warehouse (all quality suites)…"):
+        with console.status("auditing the build warehouse (all quality suites)…") as status:
             outcome = audit_and_publish(
-                paths, run_id or new_run_id(), force_reason=reason if force else None
+                paths,
+                run_id or new_run_id(),
+                force_reason=reason if force else None,
+                progress=lambda msg: status.update(escape(msg) + " …"),
             )
         if outcome.blocking_failures:
             console.print(_results_table(outcome.blocking_failures, only_failing=True))

@@ -60,7 +60,7 @@ def build_publish_asset(upstream: Sequence[dg.AssetKey]) -> dg.AssetsDefinition:
         paths = yecai.paths()
         with warehouse_writer.hold(paths):
             try:
-                outcome = wiring.publish(paths, context.run_id)
+                outcome = wiring.publish(paths, context.run_id, progress=context.log.info)
             except YecaiError as exc:
                 raise dg.Failure(
                     description=f"publish refused: {exc.what}",

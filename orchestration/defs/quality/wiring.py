@@ -36,9 +36,14 @@ def run_tables_checks(paths: Paths, tables: list[str], run_id: str | None) -> di
     return {table: list(results) for table, results in found.items()}
 
 
-def publish(paths: Paths, run_id: str, force_reason: str | None = None) -> Any:
-    """Audit the build warehouse and publish it if every blocking check passed."""
-    return _quality_module("publish").audit_and_publish(paths, run_id, force_reason=force_reason)
+def publish(
+    paths: Paths, run_id: str, force_reason: str | None = None, progress: Any = None
+) -> Any:
+    """Audit the build warehouse and publish it if every blocking check passed; ``progress``
+    hears each stage as it ends."""
+    return _quality_module("publish").audit_and_publish(
+        paths, run_id, force_reason=force_reason, progress=progress
+    )
 
 
 def write_scorecard(paths: Paths) -> Any:
