@@ -67,8 +67,9 @@ def _warn_landing_in_clear(home: str) -> None:
     """Once per process (a ``yecai ingest``, a Dagster run): entities are landing in clear."""
     name = env_name(LAKE)
     log.warning(
-        "no lake key: raw and quarantine files of entities with classified columns are "
-        "written in clear under %s. Set %s_FILE to a key file outside the home (mode 0600; "
+        # no "key:" in the text: the log redaction takes "key: <word>" for a credential
+        "no lake key is set, so raw and quarantine files of entities with classified columns "
+        "are written in clear under %s. Set %s_FILE to a key file outside the home (mode 0600; "
         "docs/security.md, Keys) to encrypt them; the next ingest of each entity then "
         "re-encrypts what is already landed.",
         home,

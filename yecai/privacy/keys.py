@@ -157,7 +157,7 @@ def load_key(
         material, source = read_key_file(path, home, f"{name}_FILE"), str(path)
     elif required:
         raise YecaiError(
-            f"no {purpose} key: {name} and {name}_FILE are not set ({PURPOSES[purpose]})",
+            f"no {purpose} key is set: neither {name} nor {name}_FILE ({PURPOSES[purpose]})",
             f"export {name}_FILE=/etc/yecai/{purpose}.key after creating it with "
             f"{GENERATE_HINT} > /etc/yecai/{purpose}.key && chmod 600 /etc/yecai/{purpose}.key",
         )

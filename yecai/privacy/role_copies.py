@@ -202,7 +202,7 @@ def write_role_copies(
     say = progress or (lambda _msg: None)
     token_key = load_key("token", paths.home, env, required=False)
     if token_key is None:
-        why = "no token key: set YECAI_TOKEN_KEY_FILE (docs/security.md, Keys)"
+        why = "no token key is set (YECAI_TOKEN_KEY_FILE; docs/security.md, Keys)"
         return RoleCopies({}, {role: why for role in ROLE_NAMES})
     publish_key = load_key("publish", paths.home, env, required=False)
     install_token_key(con, token_key.material, token_key.key_id)

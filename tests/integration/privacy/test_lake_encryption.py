@@ -212,6 +212,10 @@ def test_without_a_key_lands_in_clear_and_warns(hr, caplog):
     warnings = [r for r in caplog.records if "no lake key" in r.getMessage()]
     assert len(warnings) == 1  # once per run, not once per entity or batch
     assert "YECAI_LAKE_KEY_FILE" in warnings[0].getMessage()
+    # every log line is redacted on its way out: this one must survive it whole
+    from yecai.privacy.redact import MASK, redact_text
+
+    assert MASK not in redact_text(warnings[0].getMessage())
 
 
 def test_a_key_set_later_re_encrypts_the_folder_and_a_rotation_moves_it(hr, monkeypatch):

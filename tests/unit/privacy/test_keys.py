@@ -34,6 +34,13 @@ def test_bad_keys_say_how_to_make_a_good_one(tmp_path):
     with pytest.raises(YecaiError, match="no warehouse key") as missing:
         load_key("warehouse", tmp_path, {})
     assert "YECAI_WAREHOUSE_KEY_FILE" in missing.value.fix
+    # messages pass the log redaction on their way out ("key: <word>" reads as a credential):
+    # the variable to set must still be there
+    from yecai.privacy.redact import MASK, redact_text
+
+    assert (
+        MASK not in redact_text(missing.value.what) and "YECAI_WAREHOUSE_KEY" in missing.value.what
+    )
     assert load_key("warehouse", tmp_path, {}, required=False) is None
     with pytest.raises(YecaiError, match="unknown key purpose"):
         load_key("misc", tmp_path, {})
