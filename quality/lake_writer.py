@@ -2,7 +2,8 @@
 
 ``publish_snapshot`` attaches the lake and the audited build warehouse, fingerprints every
 published relation (``quality.published_relations``), and in ONE transaction writes what
-changed: a new or reshaped relation whole, a changed relation by row group (fiscal period),
+changed: a new or reshaped relation whole, a changed relation by row group (its fiscal
+period, or else a hash bucket of its first column: ``published_relations.Relation.group_sql``),
 descriptions where they changed; relations gone from the build are dropped. The fingerprints
 ride on the snapshot itself (``commit_extra_info``), so the next publish compares against
 exactly what was committed. Until COMMIT nothing is visible: a reader sees the previous
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -240,8 +242,17 @@ def publish_snapshot(
         info = {**commit, "fingerprints": {k: v.to_json() for k, v in fingerprints.items()}}
         con.execute("begin")
         try:
+            took: list[tuple[float, str, str]] = []
             for rel, change in plan:
+                began = time.perf_counter()
                 write_relation(con, rel, change)
+                if change.action != "none" or change.comments:
+                    took.append((time.perf_counter() - began, rel.key, change.action))
+            slowest = sorted(took, reverse=True)[:5]
+            say(
+                "slowest writes: "
+                + ", ".join(f"{key} ({action}) {sec:.1f} s" for sec, key, action in slowest)
+            )
             for key in dropped:
                 schema, name = key.split(".", 1)
                 con.execute(f"drop table {LAKE_ALIAS}.{ident(schema)}.{ident(name)}")

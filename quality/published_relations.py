@@ -43,8 +43,13 @@ INTERNAL_PREFIX = "int_"
 PERIOD_COLUMN = "period"
 # Written by `yecai close`, not by publish: a publish leaves them as they are.
 LAKE_OWNED = frozenset({"governance.period_closes"})
-WHOLE = "*"  # the row-group key of a relation that is not written per period
+WHOLE = "*"  # the row-group key of a relation with neither a period nor a column to bucket
 NULL_PERIOD = "∅"  # the row-group key of rows whose period is null
+# A relation without a period is diffed in this many row groups, by the hash of its first
+# column (a model's key, by convention): one sale touches a few groups of canonical.journal_line
+# (0.9 M rows at scale 1) and the publish compares those alone, about 1 s instead of 7.
+BUCKETS = 32
+BUCKET_PREFIX = "b"
 
 
 def is_published(schema: str, name: str) -> bool:
@@ -75,6 +80,24 @@ class Relation:
     comment: str | None = None
     column_comments: tuple[tuple[str, str | None], ...] = ()
     period_column: str | None = None
+
+    @property
+    def bucket_column(self) -> str | None:
+        """The column whose hash groups the rows of a relation without a period."""
+        if self.period_column is not None or not self.columns:
+            return None
+        return self.columns[0][0]
+
+    def group_sql(self, alias: str = "") -> str:
+        """The row-group key of a row (pure): its period, its bucket, or the whole table."""
+        if self.period_column is not None:
+            return f"coalesce({alias}{ident(self.period_column)}, {literal(NULL_PERIOD)})"
+        if self.bucket_column is not None:
+            return (
+                f"{literal(BUCKET_PREFIX)} || (hash({alias}{ident(self.bucket_column)}) "
+                f"% {BUCKETS})::varchar"
+            )
+        return literal(WHOLE)
 
     @property
     def key(self) -> str:
@@ -136,13 +159,8 @@ def _digest(value: object) -> str:
 
 def fingerprint_sql(rel: Relation) -> str:
     """Per row group: key, row count, sum of row hashes (order does not matter) (pure)."""
-    group = (
-        f"coalesce(t.{ident(rel.period_column)}, {literal(NULL_PERIOD)})"
-        if rel.period_column
-        else literal(WHOLE)
-    )
     return (
-        f"select {group} as grp, count(*) as n, sum(hash(t)::hugeint)::varchar as h "
+        f"select {rel.group_sql('t.')} as grp, count(*) as n, sum(hash(t)::hugeint)::varchar as h "
         f"from ({rel.select_sql()}) as t group by all"
     )
 
@@ -173,7 +191,12 @@ class Fingerprint:
 def fingerprint(con: duckdb.DuckDBPyConnection, rel: Relation) -> Fingerprint:
     groups = {g: f"{n}:{h}" for g, n, h in con.execute(fingerprint_sql(rel)).fetchall()}
     return Fingerprint(
-        columns=_digest([list(c) for c in rel.columns] + [rel.period_column]),
+        columns=_digest(
+            [list(c) for c in rel.columns]
+            + [rel.period_column]
+            # how rows are grouped is part of the shape: a lake grouped otherwise is rewritten
+            + ([f"bucket:{rel.bucket_column}:{BUCKETS}"] if rel.bucket_column else [])
+        ),
         comments=_digest([rel.comment, [list(c) for c in rel.column_comments]]),
         groups=groups,
     )
@@ -207,7 +230,11 @@ def plan_change(old: Fingerprint | None, new: Fingerprint, in_lake: bool) -> Cha
 def group_condition(rel: Relation, groups: tuple[str, ...]) -> str:
     """A where-clause selecting ``groups`` of ``rel`` (pure); ``true`` for a whole table."""
     if rel.period_column is None:
-        return "true"
+        if rel.bucket_column is None or WHOLE in groups:
+            return "true"
+        if not groups:
+            return "false"
+        return f"{rel.group_sql()} in ({', '.join(literal(g) for g in groups)})"
     column = ident(rel.period_column)
     values = [g for g in groups if g != NULL_PERIOD]
     parts = []

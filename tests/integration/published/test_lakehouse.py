@@ -8,7 +8,14 @@ from lake_fixtures import build_warehouse, publish
 
 from quality.versions import RetentionPolicy, close_period, list_versions, prune, tree_bytes
 from yecai.errors import YecaiError
-from yecai.published import META_ALIAS, connect, current_snapshot, lake_location
+from yecai.published import (
+    LAKE_ALIAS,
+    META_ALIAS,
+    connect,
+    current_snapshot,
+    lake_location,
+    read_snapshots,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -227,3 +234,38 @@ def test_a_close_reaches_every_roles_copy(lake_home, monkeypatch):
         finally:
             con.close()
         assert closes == [("2025-03", published)], role
+
+
+def test_one_changed_row_of_a_table_without_periods_is_diffed_in_its_bucket_only(lake_home):
+    """finance.a has no period: its rows are compared by bucket of its first column, so a
+    changed row costs a one-row file and a delete file, and the lake equals the build."""
+    import duckdb
+
+    paths = lake_home
+    build_warehouse(paths.build_db, 1, rows=50_000)
+    publish(paths, "v20250101T000000000001Z")
+    con = duckdb.connect(str(paths.build_db))
+    con.execute("update finance.a set note = 'changed' where id = 4242")
+    con.close()
+    second = publish(paths, "v20250102T000000000002Z")
+    con = connect(paths)
+    try:
+        changes = con.execute(
+            "select change_type, count(*) from "
+            f"ducklake_table_changes('{LAKE_ALIAS}', 'finance', 'a', {second}, {second}) "
+            "group by all order by all"
+        ).fetchall()
+        groups = [
+            s.info["fingerprints"]["finance.a"]["groups"]
+            for s in read_snapshots(con)
+            if s.kind == "publish"
+        ]
+    finally:
+        con.close()
+    assert changes == [("delete", 1), ("insert", 1)]
+    # compared by bucket: 32 row groups, and the changed row's alone differs
+    first, then = groups
+    assert len(first) == len(then) == 32
+    assert sum(first[g] != then[g] for g in first) == 1
+    assert _rows(paths, "select note from finance.a where id = 4242") == [("changed",)]
+    assert _rows(paths, "select count(*), count(distinct id) from finance.a") == [(50_000, 50_000)]

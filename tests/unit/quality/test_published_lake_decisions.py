@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import duckdb
 import pytest
 
 from orchestration.commands.lake_cmd import split_statements
@@ -14,6 +15,8 @@ from quality.published_relations import (
     WHOLE,
     Fingerprint,
     Relation,
+    _digest,
+    fingerprint,
     group_condition,
     is_published,
     plan_change,
@@ -98,6 +101,25 @@ def test_group_condition_selects_periods_and_null():
     assert group_condition(rel, ()) == "false"
     whole = Relation("finance", "x", "b", ())
     assert group_condition(whole, (WHOLE,)) == "true"
+
+
+def test_a_relation_without_a_period_is_diffed_by_buckets_of_its_first_column():
+    rel = Relation("canonical", "journal_line", "b", (("journal_line_key", "VARCHAR"),))
+    assert rel.bucket_column == "journal_line_key"
+    assert group_condition(rel, ("b3", "b17")) == (
+        "'b' || (hash(\"journal_line_key\") % 32)::varchar in ('b3', 'b17')"
+    )
+    assert group_condition(rel, ()) == "false"
+    # the grouping is part of the shape: a lake fingerprinted whole is rewritten once
+    con = duckdb.connect()
+    con.execute("create table t as select range::varchar as journal_line_key from range(1000)")
+    bucketed = fingerprint(con, Relation("canonical", "t", "t", rel.columns))
+    assert 16 < len(bucketed.groups) <= 32 and all(g.startswith("b") for g in bucketed.groups)
+    assert sum(int(v.split(":")[0]) for v in bucketed.groups.values()) == 1000
+    # a lake published before buckets: same columns, no period, one whole group
+    before = _digest([list(c) for c in rel.columns] + [None])
+    old = Fingerprint(before, bucketed.comments, {WHOLE: "1000:1"})
+    assert plan_change(old, bucketed, True).action == "create"
 
 
 @pytest.mark.parametrize(
