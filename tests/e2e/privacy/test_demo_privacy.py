@@ -370,6 +370,44 @@ def test_no_planted_value_reaches_anything_an_analyst_or_finance_user_reads(demo
     assert leaks == [], "\n".join(leaks)
 
 
+def _secrets(home: Path, keys_env: dict[str, str]) -> dict[str, str]:
+    """Every key's text and what yecai derives from each and hands on (the DuckDB database
+    secret dbt gets in its environment, the Parquet key), by name."""
+    import base64
+
+    from yecai.privacy.keys import load_key
+
+    found = {}
+    for purpose in ("token", "publish", "lake", "warehouse"):
+        found[f"{purpose} key file"] = (
+            Path(keys_env[f"YECAI_{purpose.upper()}_KEY_FILE"]).read_text().strip()
+        )
+        key = load_key(purpose, home, keys_env)
+        found[f"{purpose} key, DuckDB secret"] = key.derive("duckdb").hex()
+        found[f"{purpose} key, Parquet secret"] = base64.b64encode(key.derive("parquet")).decode()
+    return found
+
+
+def test_no_key_or_secret_derived_from_one_is_written_anywhere_in_the_home(demo, keys_env):
+    """Keys live outside the home; what is derived from them goes to DuckDB and to dbt's
+    environment, never to a file: not to dbt's own log (written by dbt, which yecai's log
+    redaction does not reach), its run artefacts, Dagster's storage and logs, the audit log, or
+    any data file. Scanned as bytes, every file of the home."""
+    secrets = _secrets(demo.paths.home, keys_env)
+    assert all(len(v) >= 32 for v in secrets.values())
+    dbt_logs = list(demo.paths.home.glob("dbt/target/*/dbt.log"))
+    assert dbt_logs, "no dbt log to scan"
+    found = []
+    for path in sorted(p for p in demo.paths.home.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        found += [
+            f"{path.relative_to(demo.paths.home)}: {name}"
+            for name, value in secrets.items()
+            if value.encode() in data or value.upper().encode() in data
+        ]
+    assert found == []
+
+
 # --- role copies and erasure (issue 13 phase 2); erasure last: it changes the home ---------
 
 HR_EMPLOYEES = ("national_id", "bank_account", "phone", "email", "employee_name")
