@@ -154,13 +154,15 @@ def sqlite_table_content(path: Path, table: str) -> str | None:
         ).fetchone()  # takes the read lock, held until the commit below
         if found is None:
             return None
+        fd = _page_reader(path)  # the file the lock is held on (a replaced path: a new file)
+        if os.pread(fd, 20, 0)[18:20] != header[18:20]:
+            return None  # switched journal mode before the lock was taken: read the table
         page_size = con.execute("pragma page_size").fetchone()[0]
         pages = con.execute(
             "select pageno from dbstat where name = ? order by pageno", [found[0]]
         ).fetchall()
         digest = hashlib.blake2b(digest_size=16)
         digest.update(f"{found[1]}\x00{page_size}\x00".encode())
-        fd = _page_reader(path)  # the file the lock is held on (a replaced path: a new file)
         for (pageno,) in pages:
             digest.update(os.pread(fd, page_size, (pageno - 1) * page_size))
         return "sqlite-pages:" + digest.hexdigest()
