@@ -8,9 +8,10 @@ as ``erase`` reads them) become null; the contract's key columns and the raw zon
 (``_source_pk``, ``_batch_id``, ``_extracted_at``, ``_is_deleted``) stay. ``_row_hash``, an
 md5 over the old values that a guess of them could be checked against, becomes the hash of
 what the row holds after blanking (nothing reads an old version's hash: change detection
-compares the latest version's). The quarantine zone follows the same policy: a row quarantined (its batch begun) more than N
-days ago loses the same columns; its key, row number and reason stay, so the governance
-team's record of what was rejected and why outlives the personal values in it.
+compares the latest version's). The quarantine zone follows the same policy: a row
+quarantined (its batch begun) more than N days ago loses the same columns and is re-hashed
+likewise; its key, row number and reason stay, so the governance team's record of what was
+rejected and why outlives the personal values in it.
 
 Why values and not batches (docs/decisions/raw-retention.md): a full rebuild reads the raw zone
 through ``raw_latest``, which takes the latest version of each key and, over every version,
