@@ -112,7 +112,7 @@ def _dbt_result_kinds(paths) -> dict[str, int]:
     from collections import Counter
 
     newest = max(
-        (paths.dbt_project / "target").glob("dbt_models-*/run_results.json"),
+        paths.dbt_target.glob("dbt_models-*/run_results.json"),
         key=lambda p: p.stat().st_mtime,
     )
     results = json.loads(newest.read_text(encoding="utf-8"))["results"]
