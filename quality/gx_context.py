@@ -8,6 +8,7 @@ checks at the same time and GX's JSON stores are not safe for concurrent writers
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -120,10 +121,42 @@ def gx_session(paths: Paths) -> Iterator[gx.data_context.FileDataContext]:
     root = context_root(paths)
     root.mkdir(parents=True, exist_ok=True)
     with FileLock(str(root / ".gx.lock"), timeout=600):
+        set_aside_torn_store_files(root)
         context = _open_context(root)
         _configure(context, paths)
         yield context
         _keep_good_config(root)
+
+
+# The stores whose JSON files yecai writes again in every session (add_or_update): a torn one
+# can be set aside and is recreated by the session itself.
+REWRITTEN_STORES = ("validation_definitions", "expectations", "checkpoints")
+
+
+def set_aside_torn_store_files(root: Path) -> list[Path]:
+    """Rename each empty or unparsable JSON file of the rewritten stores to ``*.json.broken``
+    (which GX does not read); the files set aside.
+
+    GX's filesystem stores write a file in place, not by rename: a run killed at that moment
+    leaves an empty or half-written file, GX then finds the key but cannot load it, and every
+    later session failed (``'NoneType' object has no attribute 'id'`` in ``add_or_update``)
+    until a person deleted the file. The session that follows recreates what is set aside.
+    """
+    torn = []
+    for store in REWRITTEN_STORES:
+        for path in sorted((root / "gx" / store).glob("*.json")):
+            try:
+                json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                torn.append(path)
+                os.replace(path, path.with_name(path.name + ".broken"))
+    if torn:
+        logging.getLogger(__name__).warning(
+            "set aside %d GX file(s) a killed run left half written (recreated now): %s",
+            len(torn),
+            ", ".join(str(p.relative_to(root)) for p in torn),
+        )
+    return torn
 
 
 def _config_file(root: Path) -> Path:

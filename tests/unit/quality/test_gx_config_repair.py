@@ -37,3 +37,30 @@ def test_without_a_good_copy_the_torn_file_is_set_aside_and_a_fresh_one_made(tmp
         assert "yecai" in context.variables.data_docs_sites
     assert config.with_name(config.name + ".broken").exists()
     assert "starting a fresh one" in caplog.text
+
+
+def test_a_torn_validation_definition_is_set_aside_and_made_again(tmp_path, caplog):
+    """A run killed while GX wrote a validation definition left it empty: GX found the key,
+    could not load it, and every later session's add_or_update failed."""
+    import great_expectations as gx
+
+    paths = Paths(home=tmp_path)
+    with gx_session(paths) as context:
+        source = context.data_sources.add_pandas("p")
+        batch = source.add_dataframe_asset("a").add_batch_definition_whole_dataframe("b")
+        suite = context.suites.add(gx.ExpectationSuite(name="s"))
+        context.validation_definitions.add_or_update(
+            gx.ValidationDefinition(name="v", data=batch, suite=suite)
+        )
+    (stored,) = (context_root(paths) / "gx" / "validation_definitions").glob("*.json")
+    stored.write_text("")  # killed mid-write
+
+    with caplog.at_level(logging.WARNING), gx_session(paths) as context:
+        batch = context.data_sources.get("p").get_asset("a").get_batch_definition("b")
+        suite = context.suites.get("s")
+        made = context.validation_definitions.add_or_update(
+            gx.ValidationDefinition(name="v", data=batch, suite=suite)
+        )
+        assert made.id
+    assert stored.with_name(stored.name + ".broken").exists()
+    assert "half written" in caplog.text
