@@ -121,7 +121,8 @@ def gx_session(paths: Paths) -> Iterator[gx.data_context.FileDataContext]:
     root = context_root(paths)
     root.mkdir(parents=True, exist_ok=True)
     with FileLock(str(root / ".gx.lock"), timeout=600):
-        set_aside_torn_store_files(root)
+        stamp = data_docs_dir(paths) / DOCS_STAMP
+        set_aside_torn_store_files(root, stamp.stat().st_mtime_ns if stamp.exists() else None)
         context = _open_context(root)
         _configure(context, paths)
         yield context
@@ -133,9 +134,9 @@ def gx_session(paths: Paths) -> Iterator[gx.data_context.FileDataContext]:
 REWRITTEN_STORES = ("validation_definitions", "expectations", "checkpoints")
 
 
-def set_aside_torn_store_files(root: Path) -> list[Path]:
-    """Rename each empty or unparsable JSON file of the rewritten stores to ``*.json.broken``
-    (which GX does not read); the files set aside.
+def set_aside_torn_store_files(root: Path, results_since_ns: int | None = None) -> list[Path]:
+    """Rename each empty or unparsable JSON file of the rewritten stores, and each validation
+    result cut short, to ``*.json.broken`` (which GX does not read); the files set aside.
 
     GX's filesystem stores write a file in place, not by rename: a run killed at that moment
     leaves an empty or half-written file, GX then finds the key but cannot load it, and every
@@ -149,7 +150,17 @@ def set_aside_torn_store_files(root: Path) -> list[Path]:
                 json.loads(path.read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 torn.append(path)
-                os.replace(path, path.with_name(path.name + ".broken"))
+    # Validation results are many and only ever added: a torn one is empty or cut short of
+    # its closing brace, which the file's last bytes tell without parsing it (Data Docs would
+    # fail on it in every later build). Those older than the last Data Docs build
+    # (``results_since_ns``) were rendered by it, so whole.
+    for path in sorted((root / "gx" / "uncommitted" / "validations").rglob("*.json")):
+        if results_since_ns is not None and path.stat().st_mtime_ns < results_since_ns:
+            continue
+        if not _ends_a_json_object(path):
+            torn.append(path)
+    for path in torn:
+        os.replace(path, path.with_name(path.name + ".broken"))
     if torn:
         logging.getLogger(__name__).warning(
             "set aside %d GX file(s) a killed run left half written (recreated now): %s",
@@ -157,6 +168,16 @@ def set_aside_torn_store_files(root: Path) -> list[Path]:
             ", ".join(str(p.relative_to(root)) for p in torn),
         )
     return torn
+
+
+def _ends_a_json_object(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            size = handle.seek(0, os.SEEK_END)
+            handle.seek(max(0, size - 64))
+            return handle.read().rstrip().endswith(b"}")
+    except OSError:
+        return False
 
 
 def _config_file(root: Path) -> Path:

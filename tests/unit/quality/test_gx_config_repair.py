@@ -64,3 +64,23 @@ def test_a_torn_validation_definition_is_set_aside_and_made_again(tmp_path, capl
         assert made.id
     assert stored.with_name(stored.name + ".broken").exists()
     assert "half written" in caplog.text
+
+
+def test_a_validation_result_cut_short_is_set_aside_and_the_rest_kept(tmp_path):
+    from quality.gx_context import set_aside_torn_store_files
+
+    root = context_root(Paths(home=tmp_path))
+    results = root / "gx" / "uncommitted" / "validations" / "suite" / "run" / "t"
+    results.mkdir(parents=True)
+    whole = results / "a.json"
+    whole.write_text('{"success": true, "results": []}\n')
+    cut = results / "b.json"
+    cut.write_text('{"success": true, "resu')
+    empty = results / "c.json"
+    empty.write_text("")
+    # older than the last Data Docs build: rendered by it, so not looked at again
+    built = cut.stat().st_mtime_ns + 10**9
+    assert set_aside_torn_store_files(root, results_since_ns=built) == []
+    assert set_aside_torn_store_files(root) == [cut, empty]
+    assert whole.exists() and not cut.exists() and not empty.exists()
+    assert cut.with_name("b.json.broken").exists()
