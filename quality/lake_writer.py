@@ -252,11 +252,12 @@ def publish_snapshot(
                 write_relation(con, rel, change)
                 if change.action != "none" or change.comments:
                     took.append((time.perf_counter() - began, rel.key, change.action))
-            slowest = sorted(took, reverse=True)[:5]
-            say(
-                "slowest writes: "
-                + ", ".join(f"{key} ({action}) {sec:.1f} s" for sec, key, action in slowest)
-            )
+            if took:
+                slowest = sorted(took, reverse=True)[:5]
+                say(
+                    "slowest writes: "
+                    + ", ".join(f"{key} ({action}) {sec:.1f} s" for sec, key, action in slowest)
+                )
             for key in dropped:
                 schema, name = key.split(".", 1)
                 con.execute(f"drop table {LAKE_ALIAS}.{ident(schema)}.{ident(name)}")

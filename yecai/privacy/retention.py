@@ -119,16 +119,20 @@ def blank_select(columns: list[str], blanked: list[str]) -> str:
     return ", ".join(parts)
 
 
+def _held_hash(columns: list[str]) -> str:
+    """The hash of what a row holds, as ingestion computes ``_row_hash``: over the file's
+    business columns (no leading ``_``) (pure)."""
+    from ingestion.validation import row_hash_sql
+
+    return row_hash_sql([c for c in columns if not c.startswith("_")])
+
+
 def rehash_select(columns: list[str], expired: str) -> str:
     """The select list over a blanked row set (its ``columns``, in order): ``_row_hash`` of
     rows where ``expired`` holds becomes the hash of the values they now hold, every other
-    column as it is (pure). The business columns are the file's own (no leading ``_``), so
-    the hash is computed as ingestion computes it, over what is left."""
-    from ingestion.validation import row_hash_sql
-
-    business = [c for c in columns if not c.startswith("_")]
+    column as it is (pure)."""
     return ", ".join(
-        f"case when {expired} then {row_hash_sql(business)} else _row_hash end as _row_hash"
+        f"case when {expired} then {_held_hash(columns)} else _row_hash end as _row_hash"
         if c == "_row_hash"
         else quote_ident(c)
         for c in columns
@@ -138,12 +142,9 @@ def rehash_select(columns: list[str], expired: str) -> str:
 def _stale_hash(columns: list[str]) -> str:
     """True for a row whose ``_row_hash`` is not the hash of what it holds: a row blanked
     before retention re-hashed, or not blanked yet (pure)."""
-    from ingestion.validation import row_hash_sql
-
     if "_row_hash" not in columns:
         return "false"
-    business = [c for c in columns if not c.startswith("_")]
-    return f"_row_hash is distinct from {row_hash_sql(business)}"
+    return f"_row_hash is distinct from {_held_hash(columns)}"
 
 
 def _blankable(
