@@ -93,15 +93,27 @@ print(json.dumps(out))
 
 
 class TreeMemory:
-    """Peak RSS of a process and all its descendants (summed), sampled from /proc."""
+    """Peak memory of a process and all its descendants, sampled from /proc.
 
-    def __init__(self, pid: int, every: float = 0.2) -> None:
-        self.pid, self.every, self.peak_kb = pid, every, 0
+    Two sums: RSS (what `top` shows; a page shared by several processes counts once in each)
+    and PSS (each shared page split between the processes sharing it: what the tree really
+    holds). At the PSS peak it also keeps what each process held, named by its command, so a
+    report says which process to cap.
+    """
+
+    def __init__(self, pid: int, every: float = 0.5) -> None:
+        self.pid, self.every = pid, every
+        self.peak_kb = self.peak_pss_kb = 0
+        self.at_peak: list[tuple[str, int]] = []
+        self.per_process_peak: dict[str, int] = {}
+        # (seconds since start, tree PSS kB, biggest process, its kB): one per 5 s, the max
+        self.timeline: list[tuple[float, int, str, int]] = []
+        self._started = time.time()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
 
-    def _tree_kb(self) -> int:
+    def _tree(self) -> set[int]:
         parents: dict[int, int] = {}
         for entry in os.scandir("/proc"):
             if entry.name.isdigit():
@@ -117,25 +129,58 @@ class TreeMemory:
                 if ppid == parent and pid not in tree:
                     tree.add(pid)
                     frontier.append(pid)
-        total = 0
-        for pid in tree:
-            try:
-                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-            except OSError:
-                continue
-        return total
+        return tree
+
+    @staticmethod
+    def _process(pid: int) -> tuple[str, int, int] | None:
+        """(command, RSS kB, PSS kB) of one process, or None once it has gone."""
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            return None
+        fields = dict(
+            (line.split(":")[0], int(line.split()[1]))
+            for line in rollup.splitlines()
+            if line.startswith(("Rss:", "Pss:"))
+        )
+        return command_name(argv), fields.get("Rss", 0), fields.get("Pss", 0)
 
     def _sample(self) -> None:
         while not self._stop.is_set():
-            self.peak_kb = max(self.peak_kb, self._tree_kb())
+            processes = [p for p in map(self._process, self._tree()) if p is not None]
+            self.peak_kb = max(self.peak_kb, sum(p[1] for p in processes))
+            pss = sum(p[2] for p in processes)
+            if pss > self.peak_pss_kb:
+                self.peak_pss_kb = pss
+                self.at_peak = sorted(((n, k) for n, _, k in processes), key=lambda x: -x[1])
+            for name, _, kb in processes:
+                self.per_process_peak[name] = max(self.per_process_peak.get(name, 0), kb)
+            self._note(pss, processes)
             self._stop.wait(self.every)
+
+    def _note(self, pss: int, processes: list[tuple[str, int, int]]) -> None:
+        at = time.time() - self._started
+        top = max(processes, key=lambda p: p[2], default=("?", 0, 0))
+        point = (round(at // 5 * 5), pss, top[0], top[2])
+        if self.timeline and self.timeline[-1][0] == point[0]:
+            if pss > self.timeline[-1][1]:
+                self.timeline[-1] = point
+        else:
+            self.timeline.append(point)
 
     def stop(self) -> float:
         self._stop.set()
         self._thread.join()
         return self.peak_kb / 1024
+
+
+def command_name(argv: list[bytes]) -> str:
+    """A short name for a process from its argv: `dbt build`, `dagster api execute_step`."""
+    words = [Path(a.decode(errors="replace")).name for a in argv if a]
+    if words and words[0].startswith("python") and len(words) > 1:
+        words = words[2:] if words[1] == "-m" else words[1:]
+    return " ".join(w for w in words[:4] if not w.startswith(("-", "{")))[:60] or "?"
 
 
 def timed(cmd: list[str], env: dict[str, str]) -> dict:
@@ -155,6 +200,14 @@ def timed(cmd: list[str], env: dict[str, str]) -> dict:
         "wall": round(time.time() - started, 1),
         "cpu": round(_cpu_seconds_of_children() - cpu_before, 1),
         "peak_mb": round(peak),
+        "peak_pss_mb": round(memory.peak_pss_kb / 1024),
+        "at_peak_mb": [(n, round(kb / 1024)) for n, kb in memory.at_peak if kb >= 20 * 1024],
+        "timeline_mb": [
+            (t, round(kb / 1024), n, round(k / 1024)) for t, kb, n, k in memory.timeline
+        ],
+        "process_peaks_mb": {
+            n: round(kb / 1024) for n, kb in memory.per_process_peak.items() if kb >= 50 * 1024
+        },
         "load": f"{load_before} → {_loadavg()}",
         "exit": proc.returncode,
     }
@@ -435,6 +488,11 @@ def print_report(report: dict, label: str) -> None:
         if name in report:
             r = report[name]
             print(f"{name:<12}{r['wall']:>9}{r['cpu']:>9}{r['peak_mb']:>9}  {r['load']}")
+    for name in ("generate", "full", "nochange", "advance", "increment"):
+        if name in report and "peak_pss_mb" in report[name]:
+            r = report[name]
+            held = ", ".join(f"{n} {mb}" for n, mb in r["at_peak_mb"])
+            print(f"  {name}: peak PSS {r['peak_pss_mb']} MB, then held by (MB): {held}")
     if "script" in report:
         s = report["script"]
         print(f"{'script':<12}{s['wall']:>9}{s['cpu']:>9}{'':>9}  (in the benchmark's process)")

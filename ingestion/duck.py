@@ -6,13 +6,13 @@ DuckDB cannot download extensions here (no internet), so the scanners come from 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import duckdb
 import duckdb_extensions
 
 from yecai.errors import YecaiError
+from yecai.memory import memory_limit as limit_from_env
 
 # Which scanner each SQL dialect needs; loaded only when a source of that kind is used.
 SCANNERS = {"sqlite": "sqlite", "postgresql": "postgres", "mysql": "mysql"}
@@ -29,7 +29,7 @@ def connect(
 
     The cap is ``memory_limit``, else env ``YECAI_INGEST_MEMORY_LIMIT`` (e.g. ``512MB``), else 512 MB.
     """
-    memory_limit = memory_limit or os.environ.get(MEMORY_ENV) or DEFAULT_MEMORY_LIMIT
+    memory_limit = memory_limit or limit_from_env(MEMORY_ENV, DEFAULT_MEMORY_LIMIT)
     # Checking an extension's signature costs ~0.25 s per connection (one per batch). The
     # only extensions loaded are the pinned wheels' files, by path, so the check buys nothing.
     con = duckdb.connect(":memory:", config={"allow_unsigned_extensions": True})

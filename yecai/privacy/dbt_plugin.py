@@ -13,14 +13,18 @@ variable: no key is in a profile, a rendered model, ``target/`` or dbt's log. Th
 a key by ``parquet_key_name`` (from its key ID, which the batch manifests record:
 ``yecai.raw_entity_parquet``), and lists the IDs it registered in the session variable
 ``yecai_lake_key_ids``, so a model can name the key it lacks. With no lake key configured it
-registers nothing.
+registers nothing. With a key (lake or warehouse), what dbt's DuckDB spills to disk beyond its
+memory cap is encrypted too.
 """
 
 from __future__ import annotations
 
+import os
+
 from dbt.adapters.duckdb.plugins import BasePlugin
 
-from yecai.privacy.encryption import register_parquet_key
+from yecai.build_warehouse import DBT_SECRET_ENV
+from yecai.privacy.encryption import encrypt_spills, register_parquet_key
 from yecai.privacy.lake_crypto import lake_keyring
 from yecai.settings import get_paths
 
@@ -38,6 +42,9 @@ class Plugin(BasePlugin):
         for key in ring.values():
             register_parquet_key(conn, key)
         self.key_ids = list(ring)
+        if os.environ.get(DBT_SECRET_ENV):
+            # the encrypted warehouse: what dbt spills beyond its memory cap is its data too
+            encrypt_spills(conn)
 
     def configure_cursor(self, cursor) -> None:
         # one text (",id1,id2,"): a list value does not survive dbt's agate result tables

@@ -1,6 +1,9 @@
 """Encryption at rest with DuckDB's own formats (docs/decisions/encryption-at-rest.md).
 
-- DuckDB databases: ``ATTACH … (ENCRYPTION_KEY ?)`` (AES-GCM; WAL and temp files too).
+- DuckDB databases: ``ATTACH … (ENCRYPTION_KEY ?)`` (AES-GCM; the WAL too).
+- What DuckDB spills to disk when a query outgrows its memory cap: clear unless
+  ``temp_file_encryption`` is on, even for an encrypted database (measured, duckdb 1.5.5).
+  Every connection that is given a key turns it on (``encrypt_spills``).
 - Parquet files: modular encryption, ``PRAGMA add_parquet_key`` + ``COPY … (ENCRYPTION_CONFIG
   {footer_key: …})``; read back with ``read_parquet(…, encryption_config = {…})``.
 - DuckLake: ``ENCRYPTED`` data files (a key per file, kept in the catalog) with the catalog
@@ -35,8 +38,19 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def encrypt_spills(con: duckdb.DuckDBPyConnection) -> None:
+    """Encrypt what ``con`` spills to its temp directory (a key per DuckDB instance).
+
+    A connection that holds a key reads or writes data that is encrypted at rest; a sort or
+    join of it that outgrows the memory cap would otherwise land on disk in clear.
+    """
+    con.execute("set temp_file_encryption = true")
+
+
 def enable_encryption(con: duckdb.DuckDBPyConnection) -> None:
-    """Load OpenSSL (the httpfs extension, from its wheel) so ``con`` can write encrypted files."""
+    """Load OpenSSL (the httpfs extension, from its wheel) so ``con`` can write encrypted files,
+    and encrypt its spills."""
+    encrypt_spills(con)
     loaded = con.execute(
         "select loaded from duckdb_extensions() where extension_name = 'httpfs'"
     ).fetchone()
@@ -136,6 +150,7 @@ def is_encrypted_database(path: Path) -> bool:
 
 def register_parquet_key(con: duckdb.DuckDBPyConnection, key: Key) -> str:
     """Make ``key`` usable for Parquet on ``con``; returns the name to pass as footer_key."""
+    encrypt_spills(con)
     name = parquet_key_name(key)
     secret = base64.b64encode(key.derive("parquet")).decode("ascii")  # AES-256
     con.execute(f"set variable {PARQUET_KEY_VARIABLE} = ?", [secret])

@@ -11,11 +11,17 @@ import json
 
 from yecai import build_warehouse
 from yecai.config.registry import registry_json
+from yecai.memory import DBT_DEFAULT_MEMORY_LIMIT, DBT_MEMORY_ENV, memory_limit
 from yecai.settings import DBT_PACKAGE_DIR, Paths
 
 # dbt models that are built per fiscal period carry this tag (``config(tags=[...])`` or
 # ``+tags`` in dbt_project.yml); they become the monthly-partitioned assets.
 PERIOD_TAG = "fiscal_period"
+
+# Where dbt's DuckDB spills when it reaches its memory cap: beside the warehouse, private like
+# it. DuckDB's own default for an in-memory main database (the encrypted output) is `.tmp` in
+# the working directory, the company's dbt project.
+DBT_SPILL_ENV = "YECAI_DBT_TEMP_DIRECTORY"
 
 
 def period_vars(first: str, last: str) -> dict[str, str]:
@@ -69,7 +75,8 @@ def dbt_env(paths: Paths) -> dict[str, str]:
 
     Paths from the home (warehouse, raw zone, batch records), where the product's dbt package
     is (the company's packages.yml installs it from there), and the source registry the
-    product's models iterate over. A wrong sources.yml is a YecaiError here. With a warehouse
+    product's models iterate over; the memory cap of dbt's DuckDB (``YECAI_DBT_MEMORY_LIMIT``,
+    default 2GB) and where it spills. A wrong sources.yml is a YecaiError here. With a warehouse
     key, the profile's encrypted output and the database subkey (``build_warehouse.dbt_env``):
     dbt's environment is the only place the subkey goes, never its command line.
     """
@@ -80,6 +87,9 @@ def dbt_env(paths: Paths) -> dict[str, str]:
         "YECAI_LAKE_META": str(paths.lake_meta),
         "YECAI_DBT_PACKAGE_DIR": str(DBT_PACKAGE_DIR),
         "YECAI_SOURCE_REGISTRY": registry_json(paths),
+        # read by the profile's `settings` (yecai/scaffold/company/dbt/profiles.yml)
+        DBT_MEMORY_ENV: memory_limit(DBT_MEMORY_ENV, DBT_DEFAULT_MEMORY_LIMIT),
+        DBT_SPILL_ENV: str(paths.build_db) + ".tmp",
         **build_warehouse.dbt_env(paths.home),
     }
 

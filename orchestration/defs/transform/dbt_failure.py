@@ -112,7 +112,11 @@ def describe_failure(
             lines.append(f"  dbt skipped {skipped} node(s) that depend on them")
     else:
         said = [one_line(m) for m in (dbt_messages or []) if m and m.strip()]
-        lines.append(f"dbt failed before building any model: {said[0] if said else 'no message'}")
+        # dbt writes no run results when it stops while parsing, or when an error escapes its
+        # node runner (an adapter error in a thread): it may have built some nodes by then
+        lines.append(
+            f"dbt stopped without recording its results: {said[0] if said else 'no message'}"
+        )
         lines += [f"  {m}" for m in said[1:NODES_SHOWN]]
     if log_path is not None:
         lines.append(f"  dbt's log: {log_path}")

@@ -66,6 +66,13 @@ def _project(home):
         PEOPLE.format(good=PLANTED, second="11010519491231002X", hook=STATE_HOOK)
     )
     (models / "people_bad.sql").write_text(PEOPLE.format(good=PLANTED, second=MALFORMED, hook=""))
+    # what the profile set on dbt's DuckDB, as the models see it
+    (models / "duckdb_settings.sql").write_text(
+        "{{ config(materialized='table', schema='master') }} select "
+        "current_setting('memory_limit') as memory_limit, "
+        "current_setting('temp_directory') as temp_directory, "
+        "current_setting('temp_file_encryption') as temp_file_encryption"
+    )
     # a view: it names the catalog it was built under, which readers must attach as `build`
     (models / "people_view.sql").write_text(
         "{{ config(materialized='view', schema='master') }} select * from {{ ref('people_good') }}"
@@ -108,8 +115,11 @@ def built(tmp_path_factory):
         for name in ("YECAI_WAREHOUSE_KEY", "YECAI_WAREHOUSE_KEY_FILE", "YECAI_TOKEN_KEY"):
             mp.delenv(name, raising=False)
         mp.delenv("YECAI_WAREHOUSE_KEY_PREVIOUS", raising=False)
+        mp.setenv("YECAI_DBT_MEMORY_LIMIT", "300MB")  # not the default: the value must flow
         first = _dbt(paths)  # no key yet: plain, as before
         assert first.prepared is None and not is_encrypted_database(paths.build_db)
+        with duckdb.connect(str(paths.build_db), read_only=True) as plain:
+            plain_settings = plain.sql("select * from master.duckdb_settings").fetchone()
         mp.setenv("YECAI_WAREHOUSE_KEY", key_text)
         second = _dbt(paths)
         key = load_key("warehouse", home)
@@ -123,6 +133,8 @@ def built(tmp_path_factory):
         outcome = audit_and_publish(paths, "encrypted-run", force_reason="test: partial suites")
         with published.connect(paths) as con:
             lake_rows = con.sql("select national_id from master.people_good order by 1").fetchall()
+        with build_warehouse.connect(paths.build_db, home=home) as con:
+            encrypted_settings = con.sql("select * from master.duckdb_settings").fetchone()
         yield {
             "paths": paths,
             "key_text": key_text,
@@ -132,6 +144,7 @@ def built(tmp_path_factory):
             "results": {r.asset: r for r in results},
             "outcome": outcome,
             "lake_rows": lake_rows,
+            "settings": {"plain": plain_settings, "encrypted": encrypted_settings},
         }
 
 
@@ -144,6 +157,14 @@ def test_a_plain_warehouse_is_encrypted_by_the_next_build_once_a_key_is_set(buil
         assert con.sql("select count(*) from master.people_view").fetchone() == (2,)
         state = con.sql("select n from incremental_state.people_good__seen").fetchall()
         assert state == [(1,)]
+
+
+def test_dbt_duckdb_is_capped_and_spills_beside_the_warehouse_encrypted_when_it_is(built):
+    spill = str(built["paths"].build_db) + ".tmp"
+    # 300MB (YECAI_DBT_MEMORY_LIMIT) as DuckDB shows it; its default would be 80 % of the RAM
+    assert built["settings"]["plain"] == ("286.1 MiB", spill, False)
+    # the encrypted output is an in-memory database, whose own default spill is the cwd's .tmp
+    assert built["settings"]["encrypted"] == ("286.1 MiB", spill, True)
 
 
 def test_without_the_key_the_warehouse_does_not_open_and_says_what_to_set(built):

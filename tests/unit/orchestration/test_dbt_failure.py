@@ -51,7 +51,7 @@ def test_first_line_names_the_first_failure_and_counts_the_rest():
 
 def test_without_run_results_dbts_own_error_stands_in():
     text = describe_failure(None, None, ["Parsing Error\n  bad yaml in models/x.yml", ""])
-    assert text == "dbt failed before building any model: Parsing Error bad yaml in models/x.yml"
+    assert text == "dbt stopped without recording its results: Parsing Error bad yaml in models/x.yml"
 
 
 def test_long_messages_are_cut_and_personal_values_scrubbed():

@@ -86,6 +86,24 @@ def test_dbt_env_points_at_this_installation(tmp_path):
     assert env["YECAI_DBT_PACKAGE_DIR"] == str(DBT_PACKAGE_DIR)
     # a home without a company still gets a registry: an empty one
     assert json.loads(env["YECAI_SOURCE_REGISTRY"]) == {"sources": {}, "documents": {}}
+    assert env["YECAI_DBT_TEMP_DIRECTORY"] == str(tmp_path / "warehouse" / "build.duckdb.tmp")
+
+
+def test_dbt_duckdb_is_capped_by_default_and_by_the_operator(tmp_path, monkeypatch):
+    monkeypatch.delenv("YECAI_DBT_MEMORY_LIMIT", raising=False)
+    assert dbt_env(Paths(home=tmp_path))["YECAI_DBT_MEMORY_LIMIT"] == "2GB"
+    monkeypatch.setenv("YECAI_DBT_MEMORY_LIMIT", " 1.5 GiB ")
+    assert dbt_env(Paths(home=tmp_path))["YECAI_DBT_MEMORY_LIMIT"] == "1.5GiB"
+
+
+@pytest.mark.parametrize("bad", ["2", "lots", "2 gigabytes", "-1GB", "80%"])
+def test_a_memory_cap_duckdb_would_refuse_is_an_error_naming_the_variable(
+    tmp_path, monkeypatch, bad
+):
+    monkeypatch.setenv("YECAI_DBT_MEMORY_LIMIT", bad)
+    with pytest.raises(YecaiError, match="YECAI_DBT_MEMORY_LIMIT") as raised:
+        dbt_env(Paths(home=tmp_path))
+    assert "2GB" in raised.value.fix
 
 
 def test_a_full_build_refreshes_every_model_and_every_period():
