@@ -13,6 +13,7 @@ import duckdb_extensions
 
 from yecai.errors import YecaiError
 from yecai.memory import memory_limit as limit_from_env
+from yecai.privacy.encryption import encrypt_spills
 
 # Which scanner each SQL dialect needs; loaded only when a source of that kind is used.
 SCANNERS = {"sqlite": "sqlite", "postgresql": "postgres", "mysql": "mysql"}
@@ -43,6 +44,10 @@ def connect(
     # Two cores shared by a whole team: don't let one batch take them all.
     con.execute("set threads = 2")
     if spill_dir is not None:
+        # A batch holds a source's rows before they land, personal data included; a spill file
+        # a killed process leaves behind must not hold them in clear (an ephemeral key per
+        # DuckDB instance; it costs only when the batch outgrows its cap).
+        encrypt_spills(con)
         spill_dir.mkdir(parents=True, exist_ok=True)
         con.execute(f"set temp_directory = '{sql_str(str(spill_dir))}'")
     return con

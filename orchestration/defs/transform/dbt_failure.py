@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from yecai.memory import DBT_MEMORY_ENV
 from yecai.privacy.redact import redact_text
 
 # run_results statuses that make dbt exit non-zero (warnings do not).
@@ -20,6 +21,8 @@ FAILED_STATUSES = ("error", "fail", "runtime error")
 MESSAGE_CHARS = 300  # one node's message: enough for dbt's error, never a page of SQL
 NODES_SHOWN = 5
 TRACEBACK = "Traceback (most recent call last):"
+# DuckDB's error when an operation cannot spill below its memory cap (or the disk is full)
+OUT_OF_MEMORY = "Out of Memory Error"
 
 
 @dataclass(frozen=True)
@@ -91,11 +94,13 @@ def describe_failure(
     manifest: dict | None = None,
     dbt_messages: list[str] | None = None,
     log_path: Path | None = None,
+    memory_limit: str | None = None,
 ) -> str:
     """The failure as text whose first line names the failing node(s) and dbt's message (pure).
 
     Without run results (dbt stopped while parsing or compiling) the first of dbt's own error
-    messages stands in for the node.
+    messages stands in for the node. An out-of-memory error gets a line saying which cap to
+    raise (``memory_limit``: the cap dbt ran with).
     """
     nodes = failed_nodes(run_results, manifest)
     lines: list[str] = []
@@ -118,6 +123,18 @@ def describe_failure(
             f"dbt stopped without recording its results: {said[0] if said else 'no message'}"
         )
         lines += [f"  {m}" for m in said[1:NODES_SHOWN]]
+    if any(OUT_OF_MEMORY in line for line in lines):
+        lines.append(out_of_memory_hint(memory_limit))
     if log_path is not None:
         lines.append(f"  dbt's log: {log_path}")
     return "\n".join(lines)
+
+
+def out_of_memory_hint(memory_limit: str | None) -> str:
+    """What to do when dbt's DuckDB reached its cap on an operation it could not spill (pure)."""
+    now = f"now {memory_limit}" if memory_limit else "its default"
+    return (
+        f"  → dbt's DuckDB ran out of memory at its cap ({DBT_MEMORY_ENV}, {now}): raise it "
+        f"(e.g. {DBT_MEMORY_ENV}=4GB) on a machine that has the memory, or free disk space "
+        "beside the warehouse for its spill files"
+    )

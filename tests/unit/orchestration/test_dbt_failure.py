@@ -51,7 +51,9 @@ def test_first_line_names_the_first_failure_and_counts_the_rest():
 
 def test_without_run_results_dbts_own_error_stands_in():
     text = describe_failure(None, None, ["Parsing Error\n  bad yaml in models/x.yml", ""])
-    assert text == "dbt stopped without recording its results: Parsing Error bad yaml in models/x.yml"
+    assert (
+        text == "dbt stopped without recording its results: Parsing Error bad yaml in models/x.yml"
+    )
 
 
 def test_long_messages_are_cut_and_personal_values_scrubbed():
@@ -80,3 +82,22 @@ def test_an_adapter_traceback_keeps_only_the_error():
     )
     assert "Traceback" not in text and "x.py" not in text
     assert text.endswith("duckdb.IOException: IO Error: Could not open file: Is a directory")
+
+
+def test_out_of_memory_says_which_cap_to_raise():
+    oom = {
+        "results": [
+            {
+                "unique_id": "model.p.gl_lines",
+                "status": "error",
+                "message": "Runtime Error in model gl_lines\n  Out of Memory Error: could not "
+                "allocate block of size 256.0 KiB (1.8 GiB/1.8 GiB used)",
+            }
+        ]
+    }
+    text = describe_failure(oom, MANIFEST, memory_limit="2GB", log_path=Path("/t/dbt.log"))
+    lines = text.splitlines()
+    assert lines[0].startswith("dbt model finance.gl_lines failed: Runtime Error")
+    assert "YECAI_DBT_MEMORY_LIMIT, now 2GB" in lines[1] and "=4GB" in lines[1]
+    assert lines[-1].endswith("/t/dbt.log")
+    assert "YECAI_DBT_MEMORY_LIMIT" not in describe_failure(RESULTS, MANIFEST)

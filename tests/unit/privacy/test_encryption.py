@@ -5,12 +5,11 @@ import os
 import stat
 import subprocess
 import sys
-import threading
-import time
 
 import duckdb
 import pytest
 
+from tests.shared.spills import SORTED_ROWS, spill_while
 from yecai.errors import YecaiError
 from yecai.privacy.encryption import (
     attach_encrypted,
@@ -108,46 +107,13 @@ def test_keys_never_appear_in_sql_text(tmp_path):
         assert secret not in logged
 
 
-def _spill_while(con: duckdb.DuckDBPyConnection, spill, statement: str) -> dict[str, int]:
-    """Run ``statement`` with a small memory cap, reading every file it spills meanwhile:
-    how many spill files were seen and how many held the planted value in clear."""
-    con.execute("set memory_limit = '64MB'")
-    con.execute(f"set temp_directory = '{spill}'")
-    con.execute("set threads = 1")
-    seen = {"files": 0, "clear": 0}
-    done = threading.Event()
-
-    def watch() -> None:
-        while not done.is_set():
-            for path in list(spill.glob("**/*")) if spill.exists() else []:
-                try:
-                    held = path.read_bytes()
-                except OSError:  # removed as it was read
-                    continue
-                seen["files"] += 1
-                seen["clear"] += PLANTED.encode() in held
-            time.sleep(0.01)
-
-    watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
-    try:
-        con.execute(statement)
-    finally:
-        done.set()
-        watcher.join()
-    return seen
-
-
-# 3M distinct rows, each carrying the planted ID, sorted: ~200 MB of sort state in 64 MB
-SORTED_PEOPLE = (
-    f"select '{PLANTED}' || i as national_id, i from range(3000000) t(i) order by national_id"
-)
+SORTED_PEOPLE = SORTED_ROWS.format(value=PLANTED)
 
 
 def test_an_encrypted_database_spills_encrypted(tmp_path):
     con = duckdb.connect()
     attach_encrypted(con, tmp_path / "build.duckdb", _key(b"a"))
-    seen = _spill_while(con, tmp_path / "spill", f"create table build.t as {SORTED_PEOPLE}")
+    seen = spill_while(con, tmp_path / "spill", f"create table build.t as {SORTED_PEOPLE}", PLANTED)
     assert seen["files"] > 0, "the statement did not spill: the test proves nothing"
     assert seen["clear"] == 0
 
@@ -158,8 +124,11 @@ def test_reading_encrypted_parquet_spills_encrypted(tmp_path):
     con.close()
     con = duckdb.connect()  # a reader: it only registers the key
     source = encrypted_parquet_source(str(parquet), register_parquet_key(con, _key(b"b")))
-    seen = _spill_while(
-        con, tmp_path / "spill", f"create table t as select * from {source} order by i desc"
+    seen = spill_while(
+        con,
+        tmp_path / "spill",
+        f"create table t as select * from {source} order by i desc",
+        PLANTED,
     )
     assert seen["files"] > 0, "the statement did not spill: the test proves nothing"
     assert seen["clear"] == 0
@@ -170,5 +139,5 @@ def test_the_spill_check_sees_clear_text_when_spills_are_not_encrypted(tmp_path)
     con = duckdb.connect()
     attach_encrypted(con, tmp_path / "build.duckdb", _key(b"a"))
     con.execute("set temp_file_encryption = false")
-    seen = _spill_while(con, tmp_path / "spill", f"create table build.t as {SORTED_PEOPLE}")
+    seen = spill_while(con, tmp_path / "spill", f"create table build.t as {SORTED_PEOPLE}", PLANTED)
     assert seen["clear"] > 0
