@@ -457,6 +457,7 @@ def main() -> int:
                     report[name] = timed(cmd, env)
                     if cmd[1] == "run":
                         report[name]["stages"] = stages(report[name], env)
+                    save(report)  # a later phase that fails keeps this one's figures
             if "nrt" in phases:
                 print("near-real-time events …", flush=True)
                 report["nrt"] = near_real_time(home, env, args.events, args.interval)
@@ -472,13 +473,18 @@ def main() -> int:
             built = Paths(home=home).build_db
             report["script"]["compared"] = compare_marts(home / "baseline.duckdb", built)
         print_report(report, args.label or args.scale)
-        (Path(tempfile.gettempdir()) / "bench_increment_last.json").write_text(
-            json.dumps(report, indent=1, default=str)
-        )
+        save(report)
     finally:
         if not (args.keep or args.home):
             shutil.rmtree(home, ignore_errors=True)
     return 0
+
+
+def save(report: dict) -> None:
+    """The report so far, as JSON, to the temp folder (bench_increment_last.json)."""
+    (Path(tempfile.gettempdir()) / "bench_increment_last.json").write_text(
+        json.dumps(report, indent=1, default=str)
+    )
 
 
 def print_report(report: dict, label: str) -> None:

@@ -71,7 +71,8 @@ def _project(home):
         "{{ config(materialized='table', schema='master') }} select "
         "current_setting('memory_limit') as memory_limit, "
         "current_setting('temp_directory') as temp_directory, "
-        "current_setting('temp_file_encryption') as temp_file_encryption"
+        "current_setting('temp_file_encryption') as temp_file_encryption, "
+        "current_setting('preserve_insertion_order') as preserve_insertion_order"
     )
     # a view: it names the catalog it was built under, which readers must attach as `build`
     (models / "people_view.sql").write_text(
@@ -162,9 +163,9 @@ def test_a_plain_warehouse_is_encrypted_by_the_next_build_once_a_key_is_set(buil
 def test_dbt_duckdb_is_capped_and_spills_beside_the_warehouse_encrypted_when_it_is(built):
     spill = str(built["paths"].build_db) + ".tmp"
     # 300MB (YECAI_DBT_MEMORY_LIMIT) as DuckDB shows it; its default would be 80 % of the RAM
-    assert built["settings"]["plain"] == ("286.1 MiB", spill, False)
+    assert built["settings"]["plain"] == ("286.1 MiB", spill, False, False)
     # the encrypted output is an in-memory database, whose own default spill is the cwd's .tmp
-    assert built["settings"]["encrypted"] == ("286.1 MiB", spill, True)
+    assert built["settings"]["encrypted"] == ("286.1 MiB", spill, True, False)
 
 
 def test_without_the_key_the_warehouse_does_not_open_and_says_what_to_set(built):
