@@ -100,8 +100,8 @@ booked_documents as (
     select
         entity_code, document_type, match_key,
         min(journal_voucher_key) as voucher_id,
-        string_agg(distinct voucher_no, ', ') as voucher_no,
-        string_agg(distinct voucher_source_id, ', ') as voucher_source_id,
+        string_agg(distinct voucher_no, ', ' order by voucher_no) as voucher_no,
+        string_agg(distinct voucher_source_id, ', ' order by voucher_source_id) as voucher_source_id,
         min(period) as period,
         min(source_system) as source_system,
         max(batch_id) as batch_id

@@ -12,7 +12,8 @@ lines as (
         sum(debit_amount_functional) as total_debit,
         sum(credit_amount_functional) as total_credit,
         count(*) filter (where group_account_code is null) as unmapped_lines,
-        string_agg(distinct account_source_code, ', ') filter (where group_account_code is null)
+        string_agg(distinct account_source_code, ', ' order by account_source_code)
+            filter (where group_account_code is null)
             as unmapped_accounts
     from {{ ref('journal_line') }}
     group by journal_voucher_key
