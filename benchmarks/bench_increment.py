@@ -213,7 +213,6 @@ def timed(cmd: list[str], env: dict[str, str]) -> dict:
     }
     if proc.returncode != 0:
         print(output[-3000:], file=sys.stderr)
-        raise SystemExit(f"{result['cmd']} failed (exit {proc.returncode})")
     return result
 
 
@@ -442,6 +441,8 @@ def main() -> int:
             report["generate"] = timed(
                 [str(BIN / "yecai"), "demo", "generate", "--scale", args.scale], env
             )
+            if report["generate"]["exit"] != 0:
+                raise SystemExit("yecai demo generate failed")
         crm = serve_crm(env, home)
         yecai = str(BIN / "yecai")
         try:
@@ -457,7 +458,11 @@ def main() -> int:
                     report[name] = timed(cmd, env)
                     if cmd[1] == "run":
                         report[name]["stages"] = stages(report[name], env)
-                    save(report)  # a later phase that fails keeps this one's figures
+                    save(report)  # a phase that fails, or a later one, keeps these figures
+                    if report[name]["exit"] != 0:
+                        raise SystemExit(
+                            f"{report[name]['cmd']} failed (exit {report[name]['exit']})"
+                        )
             if "nrt" in phases:
                 print("near-real-time events …", flush=True)
                 report["nrt"] = near_real_time(home, env, args.events, args.interval)
