@@ -385,7 +385,7 @@ def _footer_length(path: Path) -> int:
 
 
 def erase_lake(paths: Paths, person: Person, classes: Classes, report: ErasureReport) -> None:
-    from quality.lake_writer import lake_writer
+    from quality.lake_writer import lake_writer, rewrite_encrypted_catalog
     from yecai.published import META_ALIAS, lake_location
 
     location = lake_location(paths)
@@ -441,6 +441,9 @@ def erase_lake(paths: Paths, person: Person, classes: Classes, report: ErasureRe
             db.execute("vacuum")  # freed pages would still hold the old statistics
         finally:
             db.close()
+    elif location.kind == "duckdb":
+        # freed blocks of the DuckDB file would still hold them, and so would the readers' copy
+        rewrite_encrypted_catalog(paths)
     elif touched:
         report.catalog_tables = vacuum_postgres_catalog(location.catalog, sorted(touched))
 
