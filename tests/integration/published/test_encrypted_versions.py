@@ -22,7 +22,7 @@ from lake_fixtures import publish
 from quality.lake_writer import lake_writer
 from yecai import published
 from yecai.errors import YecaiError
-from yecai.privacy.erase import Classes, ErasureReport, erase_lake, person_from
+from yecai.privacy.erase import Classes, ErasureReport, erase_lake, person_from, scan
 from yecai.privacy.keys import key_id_of, new_key_text, parse_key_text
 from yecai.privacy.lake_crypto import is_encrypted_parquet
 from yecai.privacy.rotate import rotate
@@ -167,11 +167,15 @@ def test_erasure_rewrites_an_encrypted_version_and_it_stays_encrypted(encrypted_
         if paths.published_encrypted_catalog.exists()
         else None
     )
+    # the scan reads each encrypted version with the key its catalog row holds
+    assert any(hit.startswith("warehouse/published_data/") for hit in scan(paths, [NATIONAL_ID]))
     person = person_from({"national_id": {NATIONAL_ID}}, b"k" * 32)
     report = ErasureReport(person_token="tok_test")
     erase_lake(paths, person, Classes(paths), report)
 
     assert report.lake_files >= 1
+    # (the build warehouse still holds them: erase_lake is the lake's part of an erasure)
+    assert [h for h in scan(paths, [NATIONAL_ID]) if not h.startswith("build.duckdb")] == []
     assert all(is_encrypted_parquet(f) for f in _data_files(paths))
     ids = _published_ids(paths)  # the catalog's sizes and key still open the file
     assert len(ids) == ROWS
