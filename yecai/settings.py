@@ -136,7 +136,8 @@ class Paths:
             "quarantine": str(self.quarantine),
             "warehouse": str(self.build_db),
             # The published lake: its catalog (snapshots are the versions) and its data files.
-            # `yecai info` replaces the catalog with the PostgreSQL URL when one is configured.
+            # `yecai info` replaces the catalog with where it really is: the PostgreSQL URL when
+            # one is configured, the encrypted catalog file of a lake created under a publish key.
             "published_warehouse": str(self.published_catalog),
             "published_catalog": str(self.published_catalog),
             "published_data": str(self.published_data),
