@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,14 +42,17 @@ from quality.published_relations import (
 from yecai import build_warehouse
 from yecai.errors import YecaiError
 from yecai.privacy.encryption import enable_encryption
+from yecai.privacy.keys import load_key
 from yecai.published import (
     LAKE_ALIAS,
     LakeLocation,
-    attach_sql,
+    attach_lake,
+    catalog_secret,
     lake_location,
     load_extensions,
     read_snapshots,
     sql_str,
+    with_catalog_key,
 )
 from yecai.settings import Paths
 
@@ -65,7 +70,7 @@ MEMORY_LIMIT = "2GB"
 def lake_writer(paths: Paths) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection with the lake attached read-write (created on first use)."""
     location = lake_location(paths)
-    if location.kind == "sqlite":
+    if location.kind != "postgres":
         paths.warehouse.mkdir(parents=True, exist_ok=True)
     location.data_path.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(":memory:")
@@ -77,14 +82,39 @@ def lake_writer(paths: Paths) -> Iterator[duckdb.DuckDBPyConnection]:
         spill.mkdir(parents=True, exist_ok=True)
         con.execute(f"set temp_directory = {sql_str(str(spill))}")
         load_extensions(con, location)
-        _attach_for_writing(con, location)
+        _attach_for_writing(con, location, paths)
         yield con
     finally:
-        con.close()
+        con.close()  # an encrypted DuckDB catalog is checkpointed here: its WAL folds in
+        if location.kind == "duckdb":
+            refresh_reader_copy(paths)
 
 
-def _attach_for_writing(con: duckdb.DuckDBPyConnection, location: LakeLocation) -> None:
-    """Attach read-write, created encrypted where the location calls for it (PostgreSQL).
+def refresh_reader_copy(paths: Paths) -> None:
+    """Copy the encrypted catalog to the one readers open, once no writer holds it.
+
+    A DuckDB file admits one writing process and no reader beside it, so readers open a copy:
+    the copy is the catalog as last committed and closed, made by copying its bytes (it stays
+    encrypted) and renaming over the old one (a reader that has the old one open keeps it).
+    A catalog with a WAL was not closed cleanly (a killed publish): its copy would miss what
+    the WAL holds, so the readers keep the previous copy until the next write closes it.
+    """
+    catalog, copy = paths.published_encrypted_catalog, paths.published_reader_catalog
+    if not catalog.exists() or catalog.with_name(catalog.name + ".wal").exists():
+        return
+    os.chmod(catalog, 0o600)  # DuckDB creates it under the process's umask
+    tmp = copy.with_name(f".{copy.name}.tmp")
+    shutil.copyfile(catalog, tmp)
+    os.chmod(tmp, 0o600)
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, copy)
+
+
+def _attach_for_writing(
+    con: duckdb.DuckDBPyConnection, location: LakeLocation, paths: Paths
+) -> None:
+    """Attach read-write, created encrypted where the location calls for it.
 
     A lake first created in clear stays clear (DuckLake cannot switch an existing lake): it is
     written as before, with a warning that says how to get an encrypted one.
@@ -94,7 +124,7 @@ def _attach_for_writing(con: duckdb.DuckDBPyConnection, location: LakeLocation) 
         enable_encryption(con)  # OpenSSL: DuckDB writes encrypted Parquet only with it
     try:
         try:
-            con.execute(attach_sql(location, read_only=False, create=True, encrypted=encrypted))
+            attach_lake(con, location, read_only=False, create=True, encrypted=encrypted)
         except duckdb.Error as exc:
             if not (encrypted and CLEAR_LAKE_REFUSAL in str(exc)):
                 raise
@@ -105,13 +135,62 @@ def _attach_for_writing(con: duckdb.DuckDBPyConnection, location: LakeLocation) 
                 "(YECAI_LAKE_CATALOG_URL) and a new warehouse/published_data folder",
                 location.display(),
             )
-            con.execute(attach_sql(location, read_only=False, create=True))
+            attach_lake(con, location, read_only=False, create=True)
     except duckdb.Error as exc:
         raise YecaiError(
             f"cannot open the published lake {location.display()} for writing: {exc}",
             "check that the catalog is reachable (PostgreSQL: the database exists and "
             "the URL's role may create tables in it)",
         ) from exc
+    if location.kind == "sqlite" and load_key("publish", paths.home, required=False):
+        log.warning(CLEAR_EMBEDDED_WARNING, location.catalog)
+
+
+def rewrite_encrypted_catalog(paths: Paths, env: Mapping[str, str] | None = None) -> str | None:
+    """Copy the encrypted embedded catalog into a fresh file under the current publish key, in
+    place of the old one; returns the key ID, or None when there is no such catalog.
+
+    Two callers: erasure (an updated row's old version stays in the file's freed blocks until
+    they are reused; a fresh copy holds only live rows) and a publish key rotation (the copy
+    is written under the new key, the old file opens with either). The readers' copy is
+    re-made from it. The caller holds the publish lock.
+    """
+    location = lake_location(paths, env=env)
+    catalog = paths.published_encrypted_catalog
+    if location.kind != "duckdb" or not catalog.exists():
+        return None
+    fresh = catalog.with_name(f".{catalog.name}.rewrite")
+    fresh.unlink(missing_ok=True)
+    con = duckdb.connect(":memory:")
+    try:
+        enable_encryption(con)
+        with_catalog_key(
+            location,
+            lambda key: con.execute(
+                f"attach {sql_str(str(catalog))} as old_catalog (encryption_key ?, read_only)",
+                [catalog_secret(key)],
+            ),
+        )
+        con.execute(
+            f"attach {sql_str(str(fresh))} as new_catalog (encryption_key ?)",
+            [catalog_secret(location.keys[0])],
+        )
+        con.execute("copy from database old_catalog to new_catalog")
+    finally:
+        con.close()
+    os.chmod(fresh, 0o600)
+    os.replace(fresh, catalog)
+    refresh_reader_copy(paths)
+    return location.keys[0].key_id
+
+
+# A publish key is set, but the embedded lake was created in clear before it was.
+CLEAR_EMBEDDED_WARNING = (
+    "the published lake's catalog %s was created in clear, before a publish key was set: it and "
+    "its data files (every version, personal data included) stay in clear. To encrypt them, "
+    "move warehouse/published.sqlite and warehouse/published_data aside; the next publish "
+    "creates an encrypted lake (its history starts there)"
+)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from quality.published_relations import ident
 from quality.redaction import SensitiveColumns
 from yecai.privacy.classification import effective_classes
 from yecai.privacy.role_copies import RoleCopies, SourceRelation, write_role_copies
-from yecai.published import LAKE_ALIAS, attach_sql, lake_location, load_extensions, sql_str
+from yecai.published import LAKE_ALIAS, attach_lake, load_extensions, read_location, sql_str
 from yecai.settings import Paths
 
 STAGING_ALIAS = "role_staging"
@@ -84,14 +84,14 @@ def publish_role_copies(
     progress: Callable[[str], None] | None = None,
 ) -> RoleCopies:
     """Write every role's copy of published ``snapshot``."""
-    location = lake_location(paths)
+    location = read_location(paths, env)
     con = duckdb.connect(":memory:")
     try:
         con.execute("set TimeZone = 'UTC'")
         con.execute("set threads = 2")
         con.execute("set enable_progress_bar = false")
         load_extensions(con, location)
-        con.execute(attach_sql(location, read_only=True, snapshot=snapshot))
+        attach_lake(con, location, read_only=True, snapshot=snapshot)
         relations = lake_relations(con, SensitiveColumns(paths))
         stage(con, relations, paths)
         return write_role_copies(
@@ -117,13 +117,13 @@ def rewrite_role_copies_at_latest(
     the publish lock."""
     from yecai.published import read_snapshots
 
-    location = lake_location(paths)
+    location = read_location(paths, env)
     if not location.exists():
         return None
     con = duckdb.connect()
     try:
         load_extensions(con, location)
-        con.execute(attach_sql(location, read_only=True))
+        attach_lake(con, location, read_only=True)
         snaps = read_snapshots(con)
     finally:
         con.close()

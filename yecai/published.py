@@ -20,7 +20,8 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -28,6 +29,7 @@ from urllib.parse import urlsplit, urlunsplit
 import duckdb
 
 from yecai.errors import YecaiError
+from yecai.privacy.keys import Key
 from yecai.settings import Paths, get_paths
 
 CATALOG_URL_ENV = "YECAI_LAKE_CATALOG_URL"
@@ -40,11 +42,17 @@ _PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 @dataclass(frozen=True)
 class LakeLocation:
-    """Where the published lake's catalog and data live."""
+    """Where the published lake's catalog and data live, and the keys of an encrypted catalog."""
 
-    kind: str  # "sqlite" (embedded, a file under the home) or "postgres"
-    catalog: str  # a file path (sqlite) or a libpq URL (postgres)
+    # "sqlite": embedded, a clear file under the home (no publish key when it was created);
+    # "duckdb": embedded, an encrypted DuckDB file under the home (created with a publish key);
+    # "postgres": a catalog server (YECAI_LAKE_CATALOG_URL)
+    kind: str
+    catalog: str  # a file path (sqlite, duckdb) or a libpq URL (postgres)
     data_path: Path
+    # duckdb: the publish keys that may open the catalog, current first (a rotation adds the
+    # previous one); empty when none is set, and then attaching says which variable to set
+    keys: tuple[Key, ...] = field(default=(), repr=False)
 
     @property
     def attach_target(self) -> str:
@@ -57,18 +65,19 @@ class LakeLocation:
 
     def exists(self) -> bool:
         """False only for an embedded catalog that was never written (nothing published)."""
-        return self.kind != "sqlite" or Path(self.catalog).exists()
+        return self.kind == "postgres" or Path(self.catalog).exists()
 
     @property
     def encrypts_data_files(self) -> bool:
         """Whether a lake created here writes every data file encrypted (DuckLake ``ENCRYPTED``).
 
-        DuckLake keeps each file's key in the catalog. In PostgreSQL that is outside the home, so
-        the files under the home (every version of personal data) are unreadable without the
-        catalog server; beside an embedded catalog in the home the keys would lie next to the
-        files they open and protect nothing (docs/decisions/published-lake-encryption.md).
+        DuckLake keeps each file's key in the catalog. That protects the files only where the
+        catalog is not readable beside them: in PostgreSQL (outside the home), or in an
+        encrypted DuckDB catalog under the publish key (kept outside the home). A clear SQLite
+        catalog would hold the keys next to the files they open
+        (docs/decisions/published-lake-encryption.md).
         """
-        return self.kind == "postgres"
+        return self.kind in ("postgres", "duckdb")
 
 
 def redact_url(url: str) -> str:
@@ -80,17 +89,26 @@ def redact_url(url: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
-def lake_location(paths: Paths, *, reader: bool = False) -> LakeLocation:
-    """The lake of this home: PostgreSQL when ``YECAI_LAKE_CATALOG_URL`` is set, else SQLite.
+def lake_location(
+    paths: Paths, *, reader: bool = False, env: Mapping[str, str] | None = None
+) -> LakeLocation:
+    """The lake of this home: PostgreSQL when ``YECAI_LAKE_CATALOG_URL`` is set, else embedded.
 
-    ``reader=True`` prefers ``YECAI_LAKE_READER_CATALOG_URL`` (a role that may only SELECT):
-    readers must not hold a connection that can make the catalog server read files.
+    Embedded, the lake is the one already there: a clear SQLite catalog stays clear, an
+    encrypted DuckDB catalog stays encrypted. A new one is encrypted when a publish key is set
+    (``YECAI_PUBLISH_KEY`` or ``…_FILE``), clear SQLite otherwise.
+
+    ``reader=True``: on PostgreSQL, prefer ``YECAI_LAKE_READER_CATALOG_URL`` (a role that may
+    only SELECT: readers must not hold a connection that can make the catalog server read
+    files); an encrypted embedded catalog is read through its reader copy, which every write
+    re-makes, so readers and the one writer never lock each other out. ``env`` (default the
+    process's) is where the publish keys are read from.
     """
     url = os.environ.get(CATALOG_URL_ENV, "").strip()
     if reader:
         url = os.environ.get(READER_CATALOG_URL_ENV, "").strip() or url
     if not url:
-        return LakeLocation("sqlite", str(paths.published_catalog), paths.published_data)
+        return _embedded(paths, reader, env)
     scheme = urlsplit(url).scheme
     if scheme not in ("postgresql", "postgres"):
         raise YecaiError(
@@ -101,11 +119,37 @@ def lake_location(paths: Paths, *, reader: bool = False) -> LakeLocation:
     return LakeLocation("postgres", url, paths.published_data)
 
 
+def read_location(paths: Paths, env: Mapping[str, str] | None = None) -> LakeLocation:
+    """Where a pipeline step that only reads the lake (role copies, the docs table) attaches
+    it: an encrypted embedded catalog's reader copy, which no writer ever locks; elsewhere the
+    lake itself, as the writer sees it."""
+    location = lake_location(paths, env=env)
+    return lake_location(paths, reader=True, env=env) if location.kind == "duckdb" else location
+
+
+def _embedded(paths: Paths, reader: bool, env: Mapping[str, str] | None) -> LakeLocation:
+    from yecai.privacy.keys import load_key, load_keyring
+
+    clear = paths.published_catalog
+    if clear.exists():
+        return LakeLocation("sqlite", str(clear), paths.published_data)
+    encrypted = paths.published_encrypted_catalog
+    has_key = load_key("publish", paths.home, env, required=False) is not None
+    if not (encrypted.exists() or has_key):
+        return LakeLocation("sqlite", str(clear), paths.published_data)
+    keys = tuple(load_keyring("publish", paths.home, env).values()) if has_key else ()
+    catalog = encrypted
+    if reader and paths.published_reader_catalog.exists():
+        catalog = paths.published_reader_catalog
+    return LakeLocation("duckdb", str(catalog), paths.published_data, keys)
+
+
 def load_extensions(con: duckdb.DuckDBPyConnection, location: LakeLocation) -> None:
     """Load DuckLake and the catalog's scanner from the pinned wheels (no internet here)."""
     import duckdb_extensions
 
-    for name in ("ducklake", location.kind):
+    # a DuckDB catalog needs no scanner: DuckDB reads its own files
+    for name in ("ducklake", location.kind) if location.kind != "duckdb" else ("ducklake",):
         duckdb_extensions.import_extension(name, con=con)
         con.execute(f"load {name}")
 
@@ -135,9 +179,65 @@ def attach_sql(
         options.append("read_only")
     if snapshot is not None:
         options.append(f"snapshot_version {int(snapshot)}")
+    if location.kind == "duckdb":
+        options.append("meta_encryption_key ?")  # a parameter: no key in SQL text or a log
     return (
         f"attach {sql_str('ducklake:' + location.attach_target)} as {LAKE_ALIAS} "
         f"({', '.join(options)})"
+    )
+
+
+def catalog_secret(key: Key) -> str:
+    """The encrypted catalog's DuckDB key: a subkey of the publish key, never the key."""
+    return key.derive("ducklake-catalog").hex()
+
+
+def attach_lake(
+    con: duckdb.DuckDBPyConnection,
+    location: LakeLocation,
+    *,
+    read_only: bool,
+    snapshot: int | None = None,
+    create: bool = False,
+    encrypted: bool = False,
+) -> None:
+    """Attach the lake as ``published`` (``attach_sql``), with the key of an encrypted catalog.
+
+    During a publish key rotation either key may have written the catalog: each is tried.
+    Raises YecaiError when no key is set or none opens it; DuckDB's own error otherwise.
+    """
+    sql = attach_sql(
+        location, read_only=read_only, snapshot=snapshot, create=create, encrypted=encrypted
+    )
+    if location.kind != "duckdb":
+        con.execute(sql)
+        return
+    with_catalog_key(location, lambda key: con.execute(sql, [catalog_secret(key)]))
+
+
+def with_catalog_key(location: LakeLocation, opening: Callable[[Key], object]) -> None:
+    """Call ``opening`` with each publish key until one opens the encrypted catalog.
+
+    YecaiError, saying which variable to set, when no key is set or none opens it.
+    """
+    if not location.keys:
+        raise YecaiError(
+            f"the published lake's catalog {location.catalog} is encrypted and no publish key "
+            "is set",
+            "set YECAI_PUBLISH_KEY_FILE (or YECAI_PUBLISH_KEY) to the key it was created with",
+        )
+    for key in location.keys:
+        try:
+            opening(key)
+            return
+        except duckdb.Error as exc:
+            if "Wrong encryption key" not in str(exc):
+                raise
+    raise YecaiError(
+        f"the published lake's catalog {location.catalog} was not written with the publish "
+        f"key configured here ({', '.join(k.key_id for k in location.keys)})",
+        "set YECAI_PUBLISH_KEY_FILE to the key it was created with; during a rotation the "
+        "old one goes in YECAI_PUBLISH_KEY_PREVIOUS_FILE",
     )
 
 
@@ -378,7 +478,7 @@ def connect(
         con.execute("set TimeZone = 'UTC'")
         load_extensions(con, location)
         try:
-            con.execute(attach_sql(location, read_only=True))
+            attach_lake(con, location, read_only=True)
         except duckdb.Error as exc:
             raise YecaiError(
                 f"cannot open the published lake {location.display()}: {exc}",
@@ -388,7 +488,7 @@ def connect(
         snapshot = resolve_snapshot(read_snapshots(con), read_closes(con), wanted)
         files = [r[0] for r in con.execute(data_files_sql(snapshot)).fetchall()]
         con.execute(f"detach {LAKE_ALIAS}")
-        con.execute(attach_sql(location, read_only=True, snapshot=snapshot))
+        attach_lake(con, location, read_only=True, snapshot=snapshot)
         con.execute(f"use {LAKE_ALIAS}")
         # Close the door: from here on only the lake's own files of this snapshot are
         # readable, nothing is writable, and no setting can be changed back.

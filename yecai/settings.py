@@ -60,10 +60,23 @@ class Paths:
     def published_catalog(self) -> Path:
         """The published lake's embedded catalog (DuckLake on SQLite): snapshots, tables, files.
 
-        Unused when ``YECAI_LAKE_CATALOG_URL`` puts the catalog in PostgreSQL; read it only
-        through ``yecai.published.connect``.
+        Unused when ``YECAI_LAKE_CATALOG_URL`` puts the catalog in PostgreSQL, or when the lake
+        was created with a publish key (``published_encrypted_catalog``); read it only through
+        ``yecai.published.connect``.
         """
         return self.warehouse / "published.sqlite"
+
+    @property
+    def published_encrypted_catalog(self) -> Path:
+        """The embedded catalog of a lake created with a publish key: an encrypted DuckDB file
+        (DuckLake on DuckDB), which only the publishing process opens, one at a time."""
+        return self.warehouse / "published.ducklake"
+
+    @property
+    def published_reader_catalog(self) -> Path:
+        """A copy of the encrypted catalog that readers open, re-made after every write:
+        readers never wait for a publish, nor a publish for a reader."""
+        return self.warehouse / "published.read.ducklake"
 
     @property
     def published_data(self) -> Path:
@@ -123,7 +136,8 @@ class Paths:
             "quarantine": str(self.quarantine),
             "warehouse": str(self.build_db),
             # The published lake: its catalog (snapshots are the versions) and its data files.
-            # `yecai info` replaces the catalog with the PostgreSQL URL when one is configured.
+            # `yecai info` replaces the catalog with where it really is: the PostgreSQL URL when
+            # one is configured, the encrypted catalog file of a lake created under a publish key.
             "published_warehouse": str(self.published_catalog),
             "published_catalog": str(self.published_catalog),
             "published_data": str(self.published_data),

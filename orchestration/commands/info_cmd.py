@@ -14,7 +14,8 @@ from yecai.settings import Paths, get_paths
 
 
 def info_paths(paths: Paths) -> dict[str, str]:
-    """The paths of ``yecai info``, with the catalog where it really is (PostgreSQL or a file)."""
+    """The paths of ``yecai info``, with the catalog where it really is (PostgreSQL, or the clear
+    or the encrypted file under the home)."""
     out = paths.as_dict()
     location = lake_location(paths)
     catalog = location.display() if location.kind == "postgres" else location.catalog

@@ -11,17 +11,17 @@ from pathlib import Path
 
 import duckdb
 
-from yecai.published import LAKE_ALIAS, attach_sql, lake_location, load_extensions
+from yecai.published import LAKE_ALIAS, attach_lake, load_extensions, read_location
 from yecai.settings import Paths
 
 
 def copy_published(paths: Paths, dest: Path) -> Path:
     """Copy the current published snapshot into ``dest`` (a new DuckDB file); returns it."""
-    location = lake_location(paths)
+    location = read_location(paths)
     con = duckdb.connect(str(dest))
     try:
         load_extensions(con, location)
-        con.execute(attach_sql(location, read_only=True))
+        attach_lake(con, location, read_only=True)
         dest_catalog = con.execute("select current_database()").fetchone()[0]
         relations = con.execute(
             "select schema_name, table_name from duckdb_tables() where database_name = ?",

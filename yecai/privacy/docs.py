@@ -36,11 +36,11 @@ def home_columns_markdown() -> str:
     from quality.redaction import SensitiveColumns
     from quality.role_publish import lake_relations
     from yecai.privacy.role_copies import columns_markdown
-    from yecai.published import attach_sql, lake_location, load_extensions
+    from yecai.published import attach_lake, load_extensions, read_location
     from yecai.settings import get_paths
 
     paths = get_paths()
-    location = lake_location(paths)
+    location = read_location(paths)
     if not location.exists():
         raise YecaiError(
             f"nothing has been published in {paths.home}", "run the pipeline first (`yecai run`)"
@@ -48,7 +48,7 @@ def home_columns_markdown() -> str:
     con = duckdb.connect()
     try:
         load_extensions(con, location)
-        con.execute(attach_sql(location, read_only=True))
+        attach_lake(con, location, read_only=True)
         return columns_markdown(lake_relations(con, SensitiveColumns(paths)))
     finally:
         con.close()

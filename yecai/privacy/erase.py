@@ -385,7 +385,7 @@ def _footer_length(path: Path) -> int:
 
 
 def erase_lake(paths: Paths, person: Person, classes: Classes, report: ErasureReport) -> None:
-    from quality.lake_writer import lake_writer
+    from quality.lake_writer import lake_writer, rewrite_encrypted_catalog
     from yecai.published import META_ALIAS, lake_location
 
     location = lake_location(paths)
@@ -441,6 +441,9 @@ def erase_lake(paths: Paths, person: Person, classes: Classes, report: ErasureRe
             db.execute("vacuum")  # freed pages would still hold the old statistics
         finally:
             db.close()
+    elif location.kind == "duckdb":
+        # freed blocks of the DuckDB file would still hold them, and so would the readers' copy
+        rewrite_encrypted_catalog(paths)
     elif touched:
         report.catalog_tables = vacuum_postgres_catalog(location.catalog, sorted(touched))
 
@@ -556,13 +559,22 @@ def scan(paths: Paths, values: list[str], env: Mapping[str, str] | None = None) 
         if f.is_file() and not any(f.is_relative_to(s) for s in skip)
     ]
     ring = lake_keyring(paths.home, env)
+    published_keys = _published_file_keys(paths, env)
     con = duckdb.connect()
     try:
         for f in files:
             if f.suffix != ".parquet":
                 continue
             lake = f.is_relative_to(paths.lake)  # raw, quarantine, index: maybe lake-encrypted
-            source = _zone_parquet(con, f, ring) if lake else _parquet(f)
+            if lake:
+                source = _zone_parquet(con, f, ring)
+            elif str(f) in published_keys:  # a published version, encrypted by DuckLake
+                file_id, secret = published_keys[str(f)]
+                source = _parquet(
+                    f, f", encryption_config = {_lake_file_key(con, file_id, secret)}"
+                )
+            else:
+                source = _parquet(f)
             if _text_hits(con, source, strong):
                 hits.append(str(f.relative_to(paths.home)))
         if paths.build_db.exists():
@@ -582,6 +594,28 @@ def scan(paths: Paths, values: list[str], env: Mapping[str, str] | None = None) 
         if any(n in data for n in needles):
             hits.append(str(f.relative_to(paths.home)))
     return sorted(set(hits))
+
+
+def _published_file_keys(paths: Paths, env: Mapping[str, str] | None) -> dict[str, tuple[int, str]]:
+    """Path -> (data file id, key) of every encrypted data file the published lake's catalog
+    lists (every kept version); {} for a clear lake or nothing published."""
+    from yecai.published import META_ALIAS, attach_lake, load_extensions, read_location
+
+    location = read_location(paths, env)
+    if not (location.exists() and location.encrypts_data_files):
+        return {}
+    con = duckdb.connect()
+    try:
+        load_extensions(con, location)
+        attach_lake(con, location, read_only=True)
+        rows = con.execute(FILES_SQL.format(m=META_ALIAS)).fetchall()
+    finally:
+        con.close()
+    return {
+        str(Path(table_path + path if relative else path)): (file_id, enc)
+        for file_id, _, path, relative, enc, _, table_path, _, _ in rows
+        if enc
+    }
 
 
 def _role_copy_hits(paths: Paths, values: list[str], env: Mapping[str, str] | None) -> list[str]:

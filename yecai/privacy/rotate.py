@@ -7,8 +7,9 @@ writers, everything the old key protected:
 
 - ``token``: every role's copy, from the latest publish, with the new tokens (the tokens of
   versions published before keep the old key's ID in their publish log);
-- ``publish``: every role's copy, so the encrypted one (clear personal data) is written under
-  the new key;
+- ``publish``: the published lake's encrypted catalog (a lake created under a publish key),
+  copied into a file under the new key, and every role's copy, so the encrypted one (clear
+  personal data) is written under the new key;
 - ``warehouse``: the build warehouse, copied into a file encrypted under the new key;
 - ``lake``: every raw, quarantine and index file of the entities with classified columns.
 
@@ -56,11 +57,21 @@ class RotationReport:
         return "\n".join(lines)
 
 
-def _role_copies(paths: Paths, env: Mapping[str, str] | None, say: Say) -> list[str]:
+def _role_copies(
+    paths: Paths, env: Mapping[str, str] | None, say: Say, lake_catalog: bool = False
+) -> list[str]:
+    """Every role's copy re-written; with ``lake_catalog``, first the published lake's
+    encrypted catalog (a lake created under a publish key) under the new key."""
+    from quality.lake_writer import rewrite_encrypted_catalog
     from quality.role_publish import rewrite_role_copies_at_latest
     from quality.versions import publish_lock
 
-    with publish_lock(paths):  # no publish writes the role copies meanwhile
+    done = []
+    with publish_lock(paths):  # no publish writes the lake or the role copies meanwhile
+        if lake_catalog:
+            say("re-encrypting the published lake's catalog")
+            if key_id := rewrite_encrypted_catalog(paths, env):
+                done.append(f"published lake catalog re-encrypted with {key_id}")
         say("re-writing every role's copy of the latest publish")
         copies = rewrite_role_copies_at_latest(paths, env, progress=say)
     if copies is None:
@@ -73,7 +84,7 @@ def _role_copies(paths: Paths, env: Mapping[str, str] | None, say: Say) -> list[
             "the new key is set but not every role's copy could be written: " + copies.message(),
             "set the keys it names (docs/security.md, Keys) and rotate again",
         )
-    return [f"role copies re-written: {', '.join(sorted(copies.written))}"]
+    return [*done, f"role copies re-written: {', '.join(sorted(copies.written))}"]
 
 
 def _warehouse(paths: Paths, env: Mapping[str, str] | None, say: Say) -> list[str]:
@@ -137,7 +148,7 @@ def rotate(
         )
     report = RotationReport(purpose, current.key_id, previous.key_id if previous else None)
     if purpose in ("token", "publish"):
-        report.rewritten = _role_copies(paths, env, say)
+        report.rewritten = _role_copies(paths, env, say, lake_catalog=purpose == "publish")
     elif purpose == "warehouse":
         report.rewritten = _warehouse(paths, env, say)
     else:

@@ -256,6 +256,8 @@ OPERATOR_ONLY = (
     "lake/_meta/locks/*",
     "warehouse/build.duckdb*",
     "warehouse/published.sqlite*",
+    "warehouse/published.ducklake*",
+    "warehouse/published.read.ducklake*",
     "warehouse/published_data/*",
     "warehouse/roles/hr.duckdb*",
     "warehouse/.*",
@@ -447,9 +449,9 @@ def _open(home, role, keys_env):
 
 
 def test_files_holding_clear_personal_data_are_encrypted_and_unreadable_without_the_key(home):
-    """The raw HR zone, its quarantine and the build warehouse, written under the lake and
-    warehouse keys: DuckDB and PyArrow cannot read them without the key (the scan above shows
-    their bytes hold no planted value either)."""
+    """The raw HR zone, its quarantine, the build warehouse and the published versions,
+    written under the lake, warehouse and publish keys: DuckDB and PyArrow cannot read them
+    without the key (the scan above shows their bytes hold no planted value either)."""
     import pyarrow.parquet as pq
 
     from yecai import build_warehouse
@@ -469,6 +471,12 @@ def test_files_holding_clear_personal_data_are_encrypted_and_unreadable_without_
     assert is_encrypted_database(home.build_db)
     with pytest.raises(YecaiError, match="is encrypted and no warehouse key is set"):
         build_warehouse.connect(home.build_db, home=home.home, env={})
+    # the published versions: a lake created under the publish key, catalog and data files
+    versions = list(home.published_data.rglob("*.parquet"))
+    assert versions and all(is_encrypted_parquet(f) for f in versions)
+    assert not home.published_catalog.exists()
+    for catalog in (home.published_encrypted_catalog, home.published_reader_catalog):
+        assert is_encrypted_database(catalog)
 
 
 def test_each_role_copy_holds_only_what_the_policy_allows(home, keys_env):

@@ -1,4 +1,5 @@
-"""The published lake on both catalogs: a SQLite file under the home, and the real PostgreSQL.
+"""The published lake on its three catalogs: a clear SQLite file under the home, an encrypted
+DuckDB file under the home, and the real PostgreSQL.
 
 ``lake_home`` is parametrised: every test that takes it runs once per catalog. The
 PostgreSQL variant creates a database named for this checkout and a reader role that may only
@@ -15,6 +16,7 @@ import psycopg
 import pytest
 
 from tests.shared.databases import PG_ADMIN_URL, checkout_database, pg_url
+from yecai.privacy.keys import new_key_text
 from yecai.published import CATALOG_URL_ENV, READER_CATALOG_URL_ENV
 from yecai.settings import Paths
 
@@ -52,12 +54,23 @@ def postgres_catalog(monkeypatch):
         _drop(admin)
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", "encrypted", "postgres"])
 def lake_home(request, tmp_path, monkeypatch):
-    """A home whose lake catalog is embedded (sqlite) or on the real PostgreSQL."""
+    """A home whose lake catalog is embedded in clear (sqlite: no publish key), embedded and
+    encrypted (a DuckDB file under the publish key) or on the real PostgreSQL."""
     monkeypatch.setenv("YECAI_HOME", str(tmp_path))
-    monkeypatch.delenv(CATALOG_URL_ENV, raising=False)
-    monkeypatch.delenv(READER_CATALOG_URL_ENV, raising=False)
+    for name in (CATALOG_URL_ENV, READER_CATALOG_URL_ENV, *PUBLISH_KEY_ENVS):
+        monkeypatch.delenv(name, raising=False)
+    if request.param == "encrypted":
+        monkeypatch.setenv("YECAI_PUBLISH_KEY", new_key_text())
     if request.param == "postgres":
         request.getfixturevalue("postgres_catalog")
     return Paths(home=tmp_path)
+
+
+PUBLISH_KEY_ENVS = (
+    "YECAI_PUBLISH_KEY",
+    "YECAI_PUBLISH_KEY_FILE",
+    "YECAI_PUBLISH_KEY_PREVIOUS",
+    "YECAI_PUBLISH_KEY_PREVIOUS_FILE",
+)

@@ -99,3 +99,17 @@ def test_yecai_error_is_a_message_not_a_stack_trace(tmp_path):
     assert "table x is missing" in proc.stderr
     assert "run yecai ingest first" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_info_names_the_encrypted_catalog_of_a_lake_created_under_a_publish_key(
+    tmp_path, monkeypatch
+):
+    from orchestration.commands.info_cmd import info_paths
+    from yecai.privacy.keys import new_key_text
+    from yecai.settings import Paths
+
+    monkeypatch.delenv("YECAI_LAKE_CATALOG_URL", raising=False)
+    monkeypatch.setenv("YECAI_PUBLISH_KEY", new_key_text())
+    data = info_paths(Paths(home=tmp_path))
+    assert data["published_catalog"] == str(tmp_path / "warehouse" / "published.ducklake")
+    assert data["versions"] == data["published_warehouse"] == data["published_catalog"]

@@ -220,3 +220,45 @@ def test_small_helpers():
     assert commit_message({"kind": "publish", "version": "v1", "forced": True, "reason": "r"}) == (
         "publish v1 FORCED: r"
     )
+
+
+def test_which_embedded_lake_a_home_gets(tmp_path):
+    """A new lake is encrypted when a publish key is set; an existing lake keeps its kind."""
+    from yecai.privacy.keys import new_key_text
+    from yecai.published import lake_location, read_location
+    from yecai.settings import Paths
+
+    paths = Paths(home=tmp_path)
+    paths.warehouse.mkdir()
+    key = {"YECAI_PUBLISH_KEY": new_key_text()}
+    assert lake_location(paths, env={}).kind == "sqlite"
+    encrypted = lake_location(paths, env=key)
+    assert encrypted.kind == "duckdb" and encrypted.encrypts_data_files
+    assert encrypted.catalog == str(paths.published_encrypted_catalog)
+    assert [k.purpose for k in encrypted.keys] == ["publish"]
+    assert "meta_encryption_key ?" in attach_sql(encrypted, read_only=True)
+    assert "meta_encryption_key" not in attach_sql(lake_location(paths, env={}), read_only=True)
+
+    paths.published_encrypted_catalog.touch()  # created encrypted: stays so, even keyless
+    keyless = lake_location(paths, env={})
+    assert keyless.kind == "duckdb" and keyless.keys == ()
+    # readers take the readers' copy once a write has made it
+    assert read_location(paths, env=key).catalog == str(paths.published_encrypted_catalog)
+    paths.published_reader_catalog.touch()
+    assert read_location(paths, env=key).catalog == str(paths.published_reader_catalog)
+    assert lake_location(paths, env=key).catalog == str(paths.published_encrypted_catalog)
+
+    paths.published_catalog.touch()  # a clear lake from before the key: stays clear
+    assert lake_location(paths, env=key).kind == "sqlite"
+
+
+def test_an_encrypted_catalog_without_a_key_says_which_variable_to_set(tmp_path):
+    from yecai.published import attach_lake, lake_location
+    from yecai.settings import Paths
+
+    paths = Paths(home=tmp_path)
+    paths.warehouse.mkdir()
+    paths.published_encrypted_catalog.touch()
+    with pytest.raises(YecaiError, match="is encrypted and no publish key is set") as raised:
+        attach_lake(duckdb.connect(), lake_location(paths, env={}), read_only=True)
+    assert "YECAI_PUBLISH_KEY_FILE" in raised.value.fix
