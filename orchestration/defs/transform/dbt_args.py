@@ -11,7 +11,7 @@ import json
 
 from yecai import build_warehouse
 from yecai.config.registry import registry_json
-from yecai.memory import DBT_DEFAULT_MEMORY_LIMIT, DBT_MEMORY_ENV, memory_limit
+from yecai.memory import DBT_MEMORY_ENV, dbt_default_memory_limit, memory_limit
 from yecai.settings import DBT_PACKAGE_DIR, Paths
 
 # dbt models that are built per fiscal period carry this tag (``config(tags=[...])`` or
@@ -76,7 +76,7 @@ def dbt_env(paths: Paths) -> dict[str, str]:
     Paths from the home (warehouse, raw zone, batch records), where the product's dbt package
     is (the company's packages.yml installs it from there), and the source registry the
     product's models iterate over; the memory cap of dbt's DuckDB (``YECAI_DBT_MEMORY_LIMIT``,
-    default 2GB) and where it spills. A wrong sources.yml is a YecaiError here. With a warehouse
+    default 80 % of the RAM) and where it spills. A wrong sources.yml is a YecaiError here. With a warehouse
     key, the profile's encrypted output and the database subkey (``build_warehouse.dbt_env``):
     dbt's environment is the only place the subkey goes, never its command line.
     """
@@ -88,7 +88,7 @@ def dbt_env(paths: Paths) -> dict[str, str]:
         "YECAI_DBT_PACKAGE_DIR": str(DBT_PACKAGE_DIR),
         "YECAI_SOURCE_REGISTRY": registry_json(paths),
         # read by the profile's `settings` (yecai/scaffold/company/dbt/profiles.yml)
-        DBT_MEMORY_ENV: memory_limit(DBT_MEMORY_ENV, DBT_DEFAULT_MEMORY_LIMIT),
+        DBT_MEMORY_ENV: memory_limit(DBT_MEMORY_ENV, dbt_default_memory_limit()),
         DBT_SPILL_ENV: str(paths.build_db) + ".tmp",
         **build_warehouse.dbt_env(paths.home),
     }
