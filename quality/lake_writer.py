@@ -167,7 +167,10 @@ def rewrite_encrypted_catalog(paths: Paths, env: Mapping[str, str] | None = None
         with_catalog_key(
             location,
             lambda key: con.execute(
-                f"attach {sql_str(str(catalog))} as old_catalog (encryption_key ?, read_only)",
+                # read-write (the caller holds the publish lock): a WAL left by a killed publish
+                # is then replayed into the copy and folded in at close, not left beside the
+                # new file to be replayed onto it
+                f"attach {sql_str(str(catalog))} as old_catalog (encryption_key ?)",
                 [catalog_secret(key)],
             ),
         )

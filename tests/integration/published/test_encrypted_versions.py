@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 import pytest
 from lake_fixtures import publish
 
-from quality.lake_writer import lake_writer
+from quality.lake_writer import lake_writer, rewrite_encrypted_catalog
 from yecai import published
 from yecai.errors import YecaiError
 from yecai.privacy.erase import Classes, ErasureReport, erase_lake, person_from, scan
@@ -254,3 +254,41 @@ def test_an_embedded_lake_created_in_clear_stays_clear_once_a_key_is_set_and_say
     assert not paths.published_encrypted_catalog.exists()
     assert not any(is_encrypted_parquet(f) for f in _data_files(paths))
     assert len(_published_ids(paths)) == ROWS
+
+
+KILLED_WRITER = """
+import os
+from pathlib import Path
+
+from quality.lake_writer import lake_writer, rewrite_encrypted_catalog
+from yecai.settings import Paths
+
+writer = lake_writer(Paths(home=Path(os.environ["YECAI_HOME"])))
+con = writer.__enter__()
+con.execute("create table published.canonical.committed_then_killed as select 42 as answer")
+os._exit(9)  # killed after its commit, before it closed: the commit is only in the WAL
+"""
+
+
+def test_a_catalog_rewrite_after_a_killed_publish_keeps_what_the_wal_holds(
+    encrypted_home, monkeypatch
+):
+    import os
+    import subprocess
+    import sys
+
+    paths = encrypted_home
+    monkeypatch.setenv("YECAI_HOME", str(paths.home))
+    subprocess.run([sys.executable, "-c", KILLED_WRITER], env=dict(os.environ), timeout=120)
+    wal = paths.published_encrypted_catalog.with_name("published.ducklake.wal")
+    assert wal.exists(), "the writer left no WAL: the test proves nothing"
+    rewrite_encrypted_catalog(paths)  # what erasure and a key rotation do
+    assert not wal.exists()  # folded in, not left to be replayed onto the new file
+    con = published.connect(paths)
+    try:
+        assert con.execute("select answer from canonical.committed_then_killed").fetchall() == [
+            (42,)
+        ]
+        assert con.execute("select count(*) from canonical.employee").fetchone() == (ROWS,)
+    finally:
+        con.close()
