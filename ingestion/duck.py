@@ -43,11 +43,11 @@ def connect(
         ) from exc
     # Two cores shared by a whole team: don't let one batch take them all.
     con.execute("set threads = 2")
+    # A batch holds a source's rows before they land, personal data included; a spill file a
+    # killed process leaves behind must not hold them in clear (an ephemeral key per DuckDB
+    # instance; it costs only when the batch outgrows its cap).
+    encrypt_spills(con)
     if spill_dir is not None:
-        # A batch holds a source's rows before they land, personal data included; a spill file
-        # a killed process leaves behind must not hold them in clear (an ephemeral key per
-        # DuckDB instance; it costs only when the batch outgrows its cap).
-        encrypt_spills(con)
         spill_dir.mkdir(parents=True, exist_ok=True)
         con.execute(f"set temp_directory = '{sql_str(str(spill_dir))}'")
     return con
