@@ -40,3 +40,8 @@ def memory_limit(env_name: str, default: str) -> str:
             f"use a number and a unit, e.g. 512MB or 2GB, or unset it for {default}",
         )
     return value.replace(" ", "")
+
+
+def dbt_memory_limit() -> str:
+    """dbt's cap: ``YECAI_DBT_MEMORY_LIMIT``, checked, else DuckDB's own default."""
+    return memory_limit(DBT_MEMORY_ENV, dbt_default_memory_limit())

@@ -23,7 +23,7 @@ from orchestration.defs.transform.encrypted_build import prepare_encrypted_build
 from orchestration.defs.transform.project import keep_parse_state
 from orchestration.defs.transform.translator import YecaiDbtTranslator
 from yecai.build_warehouse import DBT_SECRET_ENV, DBT_TARGET_ENV
-from yecai.memory import DBT_MEMORY_ENV, dbt_default_memory_limit, memory_limit
+from yecai.memory import dbt_memory_limit
 from yecai.privacy.redact import RedactingWriter
 
 
@@ -78,7 +78,7 @@ def failure_of(invocation) -> dg.Failure | None:
             # a failure before run_results.json is written (a parse or compile error)
             list(getattr(invocation, "_error_messages", []) or []),
             log if log.exists() else None,
-            memory_limit(DBT_MEMORY_ENV, dbt_default_memory_limit()),  # what dbt_env gave dbt
+            dbt_memory_limit(),  # what dbt_env gave dbt
         )
     )
 

@@ -11,7 +11,7 @@ import json
 
 from yecai import build_warehouse
 from yecai.config.registry import registry_json
-from yecai.memory import DBT_MEMORY_ENV, dbt_default_memory_limit, memory_limit
+from yecai.memory import DBT_MEMORY_ENV, dbt_memory_limit
 from yecai.settings import DBT_PACKAGE_DIR, Paths
 
 # dbt models that are built per fiscal period carry this tag (``config(tags=[...])`` or
@@ -87,8 +87,8 @@ def dbt_env(paths: Paths) -> dict[str, str]:
         "YECAI_LAKE_META": str(paths.lake_meta),
         "YECAI_DBT_PACKAGE_DIR": str(DBT_PACKAGE_DIR),
         "YECAI_SOURCE_REGISTRY": registry_json(paths),
-        # read by the profile's `settings` (yecai/scaffold/company/dbt/profiles.yml)
-        DBT_MEMORY_ENV: memory_limit(DBT_MEMORY_ENV, dbt_default_memory_limit()),
+        # read by the profile's `config_options` (yecai/scaffold/company/dbt/profiles.yml)
+        DBT_MEMORY_ENV: dbt_memory_limit(),
         DBT_SPILL_ENV: str(paths.build_db) + ".tmp",
         **build_warehouse.dbt_env(paths.home),
     }
