@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
@@ -51,6 +50,7 @@ from yecai.published import (
     lake_location,
     load_extensions,
     read_snapshots,
+    refresh_reader_copy,
     sql_str,
     with_catalog_key,
 )
@@ -88,27 +88,6 @@ def lake_writer(paths: Paths) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()  # an encrypted DuckDB catalog is checkpointed here: its WAL folds in
         if location.kind == "duckdb":
             refresh_reader_copy(paths)
-
-
-def refresh_reader_copy(paths: Paths) -> None:
-    """Copy the encrypted catalog to the one readers open, once no writer holds it.
-
-    A DuckDB file admits one writing process and no reader beside it, so readers open a copy:
-    the copy is the catalog as last committed and closed, made by copying its bytes (it stays
-    encrypted) and renaming over the old one (a reader that has the old one open keeps it).
-    A catalog with a WAL was not closed cleanly (a killed publish): its copy would miss what
-    the WAL holds, so the readers keep the previous copy until the next write closes it.
-    """
-    catalog, copy = paths.published_encrypted_catalog, paths.published_reader_catalog
-    if not catalog.exists() or catalog.with_name(catalog.name + ".wal").exists():
-        return
-    os.chmod(catalog, 0o600)  # DuckDB creates it under the process's umask
-    tmp = copy.with_name(f".{copy.name}.tmp")
-    shutil.copyfile(catalog, tmp)
-    os.chmod(tmp, 0o600)
-    with open(tmp, "rb") as fh:
-        os.fsync(fh.fileno())
-    os.replace(tmp, copy)
 
 
 def _attach_for_writing(

@@ -21,7 +21,6 @@ from typing import NamedTuple
 
 import duckdb
 import yaml
-from filelock import FileLock
 
 from yecai.errors import YecaiError
 from yecai.published import (
@@ -32,13 +31,13 @@ from yecai.published import (
     connect,
     lake_location,
     parse_as_of,
+    publish_lock,
     read_closes,
     read_snapshots,
     resolve_snapshot,
 )
 from yecai.settings import Paths
 
-LOCK_TIMEOUT_S = 600
 _PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
@@ -67,12 +66,6 @@ def who() -> str:
 
 def publish_log_path(paths: Paths) -> Path:
     return paths.home / "quality" / "publish_log.jsonl"
-
-
-def publish_lock(paths: Paths) -> FileLock:
-    """The one lock every writer of the published lake holds (publish, close, prune)."""
-    paths.warehouse.mkdir(parents=True, exist_ok=True)
-    return FileLock(str(paths.warehouse / ".publish.lock"), timeout=LOCK_TIMEOUT_S)
 
 
 def new_version(existing: set[str]) -> str:

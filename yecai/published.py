@@ -18,8 +18,10 @@ sql``, ``yecai info``, tests) goes through ``connect``.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
+import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,10 +29,14 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import duckdb
+from filelock import FileLock, Timeout
 
 from yecai.errors import YecaiError
+from yecai.privacy.encryption import enable_encryption
 from yecai.privacy.keys import Key
 from yecai.settings import Paths, get_paths
+
+log = logging.getLogger(__name__)
 
 CATALOG_URL_ENV = "YECAI_LAKE_CATALOG_URL"
 READER_CATALOG_URL_ENV = "YECAI_LAKE_READER_CATALOG_URL"
@@ -124,7 +130,90 @@ def read_location(paths: Paths, env: Mapping[str, str] | None = None) -> LakeLoc
     it: an encrypted embedded catalog's reader copy, which no writer ever locks; elsewhere the
     lake itself, as the writer sees it."""
     location = lake_location(paths, env=env)
-    return lake_location(paths, reader=True, env=env) if location.kind == "duckdb" else location
+    if location.kind != "duckdb":
+        return location
+    catch_up_reader_copy(paths, env)
+    return lake_location(paths, reader=True, env=env)
+
+
+# How long a writer of the lake waits for another one (a publish, a close, a prune) to finish.
+PUBLISH_LOCK_TIMEOUT_S = 600
+
+
+def publish_lock(paths: Paths, timeout: float = PUBLISH_LOCK_TIMEOUT_S) -> FileLock:
+    """The one lock every writer of the published lake holds (publish, close, prune, erasure,
+    key rotation); readers take it only to catch the reader copy up (``catch_up_reader_copy``)."""
+    paths.warehouse.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(paths.warehouse / ".publish.lock"), timeout=timeout)
+
+
+def refresh_reader_copy(paths: Paths) -> None:
+    """Copy the encrypted catalog to the one readers open, once no writer holds it.
+
+    A DuckDB file admits one writing process and no reader beside it, so readers open a copy:
+    the copy is the catalog as last committed and closed, made by copying its bytes (it stays
+    encrypted) and renaming over the old one (a reader that has the old one open keeps it).
+    A catalog with a WAL was not closed (a publish killed after its commit): its copy would
+    miss what the WAL holds, so it is left to ``catch_up_reader_copy``.
+    """
+    catalog, copy = paths.published_encrypted_catalog, paths.published_reader_catalog
+    if not catalog.exists() or _wal(catalog).exists():
+        return
+    os.chmod(catalog, 0o600)  # DuckDB creates it under the process's umask
+    tmp = copy.with_name(f".{copy.name}.tmp")
+    shutil.copyfile(catalog, tmp)
+    os.chmod(tmp, 0o600)
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, copy)
+
+
+def catch_up_reader_copy(paths: Paths, env: Mapping[str, str] | None = None) -> None:
+    """Bring the readers' copy up to the encrypted catalog when a writer died before making it.
+
+    A publish killed after its commit leaves the catalog with a WAL (or, killed after closing
+    it, newer than the copy): its snapshot is committed, and without this readers would not
+    see it until the next publish. When no writer holds the publish lock, the catalog is opened
+    read-write once (DuckDB replays the WAL and folds it in at close) and copied again. A
+    writer at work, or a reader that may not write the warehouse folder, reads the copy it has.
+    """
+    catalog, copy = paths.published_encrypted_catalog, paths.published_reader_catalog
+    if not _reader_copy_behind(catalog, copy):
+        return
+    lock = publish_lock(paths, timeout=0)
+    try:
+        with lock:
+            if not _reader_copy_behind(catalog, copy):  # a writer caught it up meanwhile
+                return
+            location = lake_location(paths, env=env)
+            con = duckdb.connect(":memory:")
+            try:
+                enable_encryption(con)  # the fold writes: DuckDB writes encrypted only with OpenSSL
+                with_catalog_key(
+                    location,
+                    lambda key: con.execute(
+                        f"attach {sql_str(str(catalog))} as behind (encryption_key ?)",
+                        [catalog_secret(key)],
+                    ),
+                )
+                con.execute("checkpoint behind")
+            finally:
+                con.close()
+            refresh_reader_copy(paths)
+    except (Timeout, OSError, duckdb.Error, YecaiError) as exc:
+        log.info("the published lake's reader copy stays as it is for now: %s", exc)
+
+
+def _reader_copy_behind(catalog: Path, copy: Path) -> bool:
+    if not catalog.exists():
+        return False
+    if _wal(catalog).exists() or not copy.exists():
+        return True
+    return catalog.stat().st_mtime_ns > copy.stat().st_mtime_ns
+
+
+def _wal(database: Path) -> Path:
+    return database.with_name(database.name + ".wal")
 
 
 def _embedded(paths: Paths, reader: bool, env: Mapping[str, str] | None) -> LakeLocation:
@@ -466,6 +555,7 @@ def connect(
     """
     paths = paths or get_paths()
     wanted = parse_as_of(as_of) if isinstance(as_of, str) or as_of is None else as_of
+    catch_up_reader_copy(paths)
     location = lake_location(paths, reader=True)
     if not location.exists():
         raise YecaiError(

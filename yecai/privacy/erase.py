@@ -652,8 +652,8 @@ def erase_person(
     progress: Say | None = None,
 ) -> ErasureReport:
     """Erase the person with ``national_id`` from every store of the home; see the module."""
-    from quality.versions import publish_lock
     from yecai.privacy import audit
+    from yecai.published import publish_lock
 
     say = progress or (lambda _msg: None)
     if not (reason or "").strip():

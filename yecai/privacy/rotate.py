@@ -64,7 +64,7 @@ def _role_copies(
     encrypted catalog (a lake created under a publish key) under the new key."""
     from quality.lake_writer import rewrite_encrypted_catalog
     from quality.role_publish import rewrite_role_copies_at_latest
-    from quality.versions import publish_lock
+    from yecai.published import publish_lock
 
     done = []
     with publish_lock(paths):  # no publish writes the lake or the role copies meanwhile

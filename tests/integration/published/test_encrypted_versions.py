@@ -292,3 +292,32 @@ def test_a_catalog_rewrite_after_a_killed_publish_keeps_what_the_wal_holds(
         assert con.execute("select count(*) from canonical.employee").fetchone() == (ROWS,)
     finally:
         con.close()
+
+
+def _tables(paths: Paths) -> set[str]:
+    con = published.connect(paths)
+    try:
+        return {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
+    finally:
+        con.close()
+
+
+def test_readers_catch_up_on_a_publish_killed_after_its_commit_once_no_writer_holds_the_lake(
+    encrypted_home, monkeypatch
+):
+    import os
+    import subprocess
+    import sys
+
+    paths = encrypted_home
+    monkeypatch.setenv("YECAI_HOME", str(paths.home))
+    subprocess.run([sys.executable, "-c", KILLED_WRITER], env=dict(os.environ), timeout=120)
+    wal = paths.published_encrypted_catalog.with_name("published.ducklake.wal")
+    assert wal.exists(), "the writer left no WAL: the test proves nothing"
+    with published.publish_lock(paths):  # a writer at work: readers read the copy they have
+        assert "committed_then_killed" not in _tables(paths)
+        assert wal.exists()
+    # no writer: the first reader folds the WAL in and re-makes the copy, as a publish would
+    assert "committed_then_killed" in _tables(paths)
+    assert not wal.exists()
+    assert _published_ids(paths).count(NATIONAL_ID) == 1
