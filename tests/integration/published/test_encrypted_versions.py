@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import stat
+from pathlib import Path
 
 import duckdb
 import pyarrow.parquet as pq
@@ -270,18 +271,24 @@ os._exit(9)  # killed after its commit, before it closed: the commit is only in 
 """
 
 
-def test_a_catalog_rewrite_after_a_killed_publish_keeps_what_the_wal_holds(
-    encrypted_home, monkeypatch
-):
+def _kill_a_writer_after_its_commit(paths: Paths, monkeypatch) -> Path:
+    """Run KILLED_WRITER on the home; the catalog's WAL it leaves."""
     import os
     import subprocess
     import sys
 
-    paths = encrypted_home
     monkeypatch.setenv("YECAI_HOME", str(paths.home))
     subprocess.run([sys.executable, "-c", KILLED_WRITER], env=dict(os.environ), timeout=120)
     wal = paths.published_encrypted_catalog.with_name("published.ducklake.wal")
     assert wal.exists(), "the writer left no WAL: the test proves nothing"
+    return wal
+
+
+def test_a_catalog_rewrite_after_a_killed_publish_keeps_what_the_wal_holds(
+    encrypted_home, monkeypatch
+):
+    paths = encrypted_home
+    wal = _kill_a_writer_after_its_commit(paths, monkeypatch)
     rewrite_encrypted_catalog(paths)  # what erasure and a key rotation do
     assert not wal.exists()  # folded in, not left to be replayed onto the new file
     con = published.connect(paths)
@@ -305,15 +312,8 @@ def _tables(paths: Paths) -> set[str]:
 def test_readers_catch_up_on_a_publish_killed_after_its_commit_once_no_writer_holds_the_lake(
     encrypted_home, monkeypatch
 ):
-    import os
-    import subprocess
-    import sys
-
     paths = encrypted_home
-    monkeypatch.setenv("YECAI_HOME", str(paths.home))
-    subprocess.run([sys.executable, "-c", KILLED_WRITER], env=dict(os.environ), timeout=120)
-    wal = paths.published_encrypted_catalog.with_name("published.ducklake.wal")
-    assert wal.exists(), "the writer left no WAL: the test proves nothing"
+    wal = _kill_a_writer_after_its_commit(paths, monkeypatch)
     with published.publish_lock(paths):  # a writer at work: readers read the copy they have
         assert "committed_then_killed" not in _tables(paths)
         assert wal.exists()
