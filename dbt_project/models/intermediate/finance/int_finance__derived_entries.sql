@@ -21,6 +21,17 @@
     a change to the posting rules or account determination rebuilds everything. The result
     equals a full build. -#}
 
+{#- account_determination's levels (seeds/finance/_finance__seeds.yml), each with the leg's key
+    it matches; `line` is the account on the document line itself -#}
+{%- set resolver_levels = {
+    'product': 'l.product_code',
+    'category': 'l.product_category',
+    'party': 'l.party_code',
+    'cost_centre': 'l.cost_centre_code',
+    'entity': 'l.legal_entity_code',
+    'default': "'*'",
+} %}
+
 with basis as (
     select * from {{ ref('int_finance__posting_basis') }}
     {%- if is_incremental() %}
@@ -44,7 +55,15 @@ rules as (
 ),
 
 determination as (
-    select account_role, resolver_level, match_key, account_code, coalesce(is_exact, true) as is_exact
+    select
+        account_role,
+        resolver_level,
+        match_key,
+        {
+            'resolver_level': resolver_level,
+            'account_code': account_code,
+            'is_exact': coalesce(is_exact, true)
+        } as found
     from {{ ref('account_determination') }}
 ),
 
@@ -67,66 +86,37 @@ legs as (
     where b.amount_functional is null or b.amount_functional <> 0
 ),
 
-candidates as (
-    -- every level of the leg's chain that has an account, with its position in the chain
-    select
-        l.document_type,
-        l.document_line_key,
-        l.rule_id,
-        l.leg_no,
-        l.amount_basis,
-        d.resolver_level,
-        d.account_code,
-        d.is_exact,
-        list_position(l.resolver_chain, d.resolver_level) as priority
-    from legs as l
-    join determination as d
-        on d.account_role = l.account_role
-        and list_contains(l.resolver_chain, d.resolver_level)
-        and (
-            (d.resolver_level = 'product' and d.match_key = l.product_code)
-            or (d.resolver_level = 'category' and d.match_key = l.product_category)
-            or (d.resolver_level = 'party' and d.match_key = l.party_code)
-            or (d.resolver_level = 'cost_centre' and d.match_key = l.cost_centre_code)
-            or (d.resolver_level = 'entity' and d.match_key = l.legal_entity_code)
-            or (d.resolver_level = 'default' and d.match_key = '*')
-        )
-    union all
-    -- an account written on the document line itself wins when the chain starts with `line`
-    select
-        l.document_type,
-        l.document_line_key,
-        l.rule_id,
-        l.leg_no,
-        l.amount_basis,
-        'line' as resolver_level,
-        l.line_account_code as account_code,
-        true as is_exact,
-        list_position(l.resolver_chain, 'line') as priority
-    from legs as l
-    where l.line_account_code is not null and list_contains(l.resolver_chain, 'line')
-),
-
 resolved as (
-    -- the first level of the chain that has an account. An aggregate, not a window over every
-    -- candidate: at scale 10 (9 M legs) the window did not fit dbt's memory cap inside the
-    -- model's transaction (docs/decisions/bounded-memory.md). One candidate per priority: a
-    -- level appears once in a chain and account_determination is unique per role, level, key.
+    -- Each leg's account: for every level of the chain, the account_determination row of the
+    -- leg's role and key at that level (one left join per level: account_determination is
+    -- small and unique per role, level and key), then the first level in chain order that has
+    -- one. The legs stream through these joins and nothing of their size is held in memory: at
+    -- scale 10 (9 M legs) a join of every candidate, then an aggregate and a join back, did not
+    -- fit dbt's memory cap (docs/decisions/bounded-memory.md).
     select
-        document_type, document_line_key, rule_id, leg_no, amount_basis,
-        first_pick.resolver_level,
-        first_pick.account_code,
-        first_pick.is_exact
-    from (
-        select
-            document_type, document_line_key, rule_id, leg_no, amount_basis,
-            arg_min(
-                {'resolver_level': resolver_level, 'account_code': account_code, 'is_exact': is_exact},
-                priority
-            ) as first_pick
-        from candidates
-        group by document_type, document_line_key, rule_id, leg_no, amount_basis
-    )
+        l.*,
+        list_filter(
+            list_transform(
+                l.resolver_chain,
+                lambda level: case level
+                    when 'line' then
+                        case when l.line_account_code is not null then
+                            {'resolver_level': 'line', 'account_code': l.line_account_code, 'is_exact': true}
+                        end
+                    {%- for level in resolver_levels %}
+                    when '{{ level }}' then by_{{ level }}.found
+                    {%- endfor %}
+                end
+            ),
+            lambda found: found is not null
+        )[1] as first_found
+    from legs as l
+    {%- for level, key in resolver_levels.items() %}
+    left join determination as by_{{ level }}
+        on by_{{ level }}.account_role = l.account_role
+        and by_{{ level }}.resolver_level = '{{ level }}'
+        and by_{{ level }}.match_key = {{ key }}
+    {%- endfor %}
 )
 
 select
@@ -147,9 +137,9 @@ select
     l.product_code,
     l.cost_centre_code,
     l.account_role,
-    r.account_code,
-    r.resolver_level,
-    coalesce(r.is_exact, true) as is_account_exact,
+    l.first_found.account_code as account_code,
+    l.first_found.resolver_level as resolver_level,
+    coalesce(l.first_found.is_exact, true) as is_account_exact,
     l.side,
     l.amount_basis,
     -- a negative amount (an exchange gain where the rule expects a loss) posts on the other side
@@ -162,10 +152,4 @@ select
     l.source_system,
     l.source_document_id,
     l.batch_id
-from legs as l
-left join resolved as r
-    on r.document_type = l.document_type
-    and r.document_line_key = l.document_line_key
-    and r.rule_id = l.rule_id
-    and r.leg_no = l.leg_no
-    and r.amount_basis = l.amount_basis
+from resolved as l

@@ -100,12 +100,32 @@ booked_documents as (
     select
         entity_code, document_type, match_key,
         min(journal_voucher_key) as voucher_id,
-        string_agg(distinct voucher_no, ', ' order by voucher_no) as voucher_no,
-        string_agg(distinct voucher_source_id, ', ' order by voucher_source_id) as voucher_source_id,
+        -- the few documents booked by several vouchers list them all (several_vouchers)
+        min(voucher_no) as voucher_no,
+        min(voucher_source_id) as voucher_source_id,
+        min(voucher_no) <> max(voucher_no)
+            or min(voucher_source_id) <> max(voucher_source_id) as has_several_vouchers,
         min(period) as period,
         min(source_system) as source_system,
         max(batch_id) as batch_id
     from vouchers
+    group by 1, 2, 3
+),
+
+several_vouchers as (
+    -- A document booked by several vouchers lists each once, sorted. Only those few documents
+    -- are listed this way: an ordered string_agg over every document keeps rows per group to
+    -- sort, which did not fit dbt's memory cap at scale 10 (docs/decisions/bounded-memory.md).
+    select
+        v.entity_code, v.document_type, v.match_key,
+        string_agg(distinct v.voucher_no, ', ' order by v.voucher_no) as voucher_no,
+        string_agg(distinct v.voucher_source_id, ', ' order by v.voucher_source_id) as voucher_source_id
+    from vouchers as v
+    semi join booked_documents as bd
+        on bd.has_several_vouchers
+        and bd.entity_code is not distinct from v.entity_code
+        and bd.document_type is not distinct from v.document_type
+        and bd.match_key is not distinct from v.match_key
     group by 1, 2, 3
 ),
 
@@ -184,8 +204,8 @@ select
     coalesce(dd.source_system, bd.source_system) as source_system,
     coalesce(dd.batch_id, bd.batch_id) as batch_id,
     bd.voucher_id,
-    bd.voucher_no,
-    bd.voucher_source_id,
+    coalesce(sv.voucher_no, bd.voucher_no) as voucher_no,
+    coalesce(sv.voucher_source_id, bd.voucher_source_id) as voucher_source_id,
     dd.match_key is not null as has_document,
     bd.match_key is not null as has_booking,
     {{ money('dt.derived_total') }} as derived_total,
@@ -198,6 +218,10 @@ full outer join booked_documents as bd
     on bd.entity_code = dd.entity_code
     and bd.document_type = dd.document_type
     and bd.match_key = dd.match_key
+left join several_vouchers as sv
+    on sv.entity_code is not distinct from bd.entity_code
+    and sv.document_type is not distinct from bd.document_type
+    and sv.match_key is not distinct from bd.match_key
 left join derived_totals as dt
     on dt.entity_code = dd.entity_code and dt.document_type = dd.document_type and dt.match_key = dd.match_key
 left join booked_totals as bt
