@@ -17,14 +17,14 @@ from yecai.errors import YecaiError
 _SIZE = re.compile(r"^\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KIB|MIB|GIB|TIB)\s*$", re.IGNORECASE)
 
 DBT_MEMORY_ENV = "YECAI_DBT_MEMORY_LIMIT"
+DBT_THREADS_ENV = "YECAI_DBT_THREADS"
 
 
 def dbt_default_memory_limit() -> str:
     """DuckDB's own default, said explicitly: 80 % of this machine's RAM.
 
-    A 2 GB default kept a scale-10 run under 4 GiB until one model, built inside dbt's
-    transaction, could not spill below it ("Out of Memory Error"): a cap that fails a company's
-    build is worse than memory use, so the cap is the operator's to lower
+    A cap is the operator's to lower: a cap that fails a company's build is worse than the
+    memory it saves, and how much a company's models need is not known in advance
     (docs/decisions/bounded-memory.md).
     """
     total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
@@ -45,3 +45,22 @@ def memory_limit(env_name: str, default: str) -> str:
 def dbt_memory_limit() -> str:
     """dbt's cap: ``YECAI_DBT_MEMORY_LIMIT``, checked, else DuckDB's own default."""
     return memory_limit(DBT_MEMORY_ENV, dbt_default_memory_limit())
+
+
+def dbt_threads() -> int:
+    """How many models dbt builds at once: ``YECAI_DBT_THREADS``, checked; else one when the
+    operator capped dbt's memory, two when not.
+
+    dbt's models share one DuckDB and so its one memory cap: two large models side by side ran
+    out of a 2 GB cap at scale 10 where each alone fits. Each model's query still uses every
+    core DuckDB has, so one at a time costs little (docs/benchmarks.md).
+    """
+    value = os.environ.get(DBT_THREADS_ENV, "").strip()
+    if not value:
+        return 1 if os.environ.get(DBT_MEMORY_ENV, "").strip() else 2
+    if not value.isdigit() or int(value) < 1:
+        raise YecaiError(
+            f"{DBT_THREADS_ENV}={value!r} is not a number of threads",
+            "use a whole number of at least 1, or unset it (1 under a memory cap, else 2)",
+        )
+    return int(value)

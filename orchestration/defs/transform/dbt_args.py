@@ -11,7 +11,7 @@ import json
 
 from yecai import build_warehouse
 from yecai.config.registry import registry_json
-from yecai.memory import DBT_MEMORY_ENV, dbt_memory_limit
+from yecai.memory import DBT_MEMORY_ENV, DBT_THREADS_ENV, dbt_memory_limit, dbt_threads
 from yecai.settings import DBT_PACKAGE_DIR, Paths
 
 # dbt models that are built per fiscal period carry this tag (``config(tags=[...])`` or
@@ -89,6 +89,7 @@ def dbt_env(paths: Paths) -> dict[str, str]:
         "YECAI_SOURCE_REGISTRY": registry_json(paths),
         # read by the profile's `config_options` (yecai/scaffold/company/dbt/profiles.yml)
         DBT_MEMORY_ENV: dbt_memory_limit(),
+        DBT_THREADS_ENV: str(dbt_threads()),
         DBT_SPILL_ENV: str(paths.build_db) + ".tmp",
         **build_warehouse.dbt_env(paths.home),
     }

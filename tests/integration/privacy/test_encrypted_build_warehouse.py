@@ -166,6 +166,8 @@ def test_dbt_duckdb_is_capped_and_spills_beside_the_warehouse_encrypted_when_it_
     assert built["settings"]["plain"] == ("286.1 MiB", spill, False, False)
     # the encrypted output is an in-memory database, whose own default spill is the cwd's .tmp
     assert built["settings"]["encrypted"] == ("286.1 MiB", spill, True, False)
+    # under the operator's cap dbt builds one model at a time, in both outputs (2 by default)
+    assert built["dbt_output"].count("Concurrency: 1 threads") == 2
 
 
 def test_without_the_key_the_warehouse_does_not_open_and_says_what_to_set(built):

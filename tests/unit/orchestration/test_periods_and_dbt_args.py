@@ -99,6 +99,26 @@ def test_dbt_duckdb_is_capped_by_default_and_by_the_operator(tmp_path, monkeypat
     assert dbt_env(Paths(home=tmp_path))["YECAI_DBT_MEMORY_LIMIT"] == "1.5GiB"
 
 
+def test_dbt_builds_one_model_at_a_time_under_an_operators_memory_cap(tmp_path, monkeypatch):
+    monkeypatch.delenv("YECAI_DBT_MEMORY_LIMIT", raising=False)
+    monkeypatch.delenv("YECAI_DBT_THREADS", raising=False)
+    assert dbt_env(Paths(home=tmp_path))["YECAI_DBT_THREADS"] == "2"
+    monkeypatch.setenv("YECAI_DBT_MEMORY_LIMIT", "2GB")  # the models would share it
+    assert dbt_env(Paths(home=tmp_path))["YECAI_DBT_THREADS"] == "1"
+    monkeypatch.setenv("YECAI_DBT_THREADS", " 3 ")  # the operator's word wins
+    assert dbt_env(Paths(home=tmp_path))["YECAI_DBT_THREADS"] == "3"
+
+
+@pytest.mark.parametrize("bad", ["0", "two", "1.5", "-1"])
+def test_a_thread_count_dbt_would_refuse_is_an_error_naming_the_variable(
+    tmp_path, monkeypatch, bad
+):
+    monkeypatch.setenv("YECAI_DBT_THREADS", bad)
+    with pytest.raises(YecaiError, match="YECAI_DBT_THREADS") as raised:
+        dbt_env(Paths(home=tmp_path))
+    assert "unset it" in raised.value.fix
+
+
 @pytest.mark.parametrize("bad", ["2", "lots", "2 gigabytes", "-1GB", "80%"])
 def test_a_memory_cap_duckdb_would_refuse_is_an_error_naming_the_variable(
     tmp_path, monkeypatch, bad
