@@ -321,3 +321,19 @@ def test_readers_catch_up_on_a_publish_killed_after_its_commit_once_no_writer_ho
     assert "committed_then_killed" in _tables(paths)
     assert not wal.exists()
     assert _published_ids(paths).count(NATIONAL_ID) == 1
+
+
+def test_a_reader_that_cannot_catch_up_reads_the_previous_publish_and_says_why(
+    encrypted_home, monkeypatch, caplog
+):
+    paths = encrypted_home
+    _kill_a_writer_after_its_commit(paths, monkeypatch)
+
+    def disk_full(_paths):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(published, "refresh_reader_copy", disk_full)
+    with caplog.at_level(logging.WARNING, logger="yecai.published"):
+        assert "committed_then_killed" not in _tables(paths)
+    assert "No space left on device" in caplog.text
+    assert "readers see the previous publish until the next one" in caplog.text
