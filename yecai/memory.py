@@ -57,7 +57,9 @@ def dbt_threads() -> int:
     """
     value = os.environ.get(DBT_THREADS_ENV, "").strip()
     if not value:
-        return 1 if os.environ.get(DBT_MEMORY_ENV, "").strip() else 2
+        # the default cap, not the variable's presence: a Dagster process puts dbt's whole
+        # environment, the default cap included, into its own for dbt to inherit
+        return 2 if dbt_memory_limit() == dbt_default_memory_limit() else 1
     if not value.isdigit() or int(value) < 1:
         raise YecaiError(
             f"{DBT_THREADS_ENV}={value!r} is not a number of threads",

@@ -117,6 +117,9 @@ def built(tmp_path_factory):
             mp.delenv(name, raising=False)
         mp.delenv("YECAI_WAREHOUSE_KEY_PREVIOUS", raising=False)
         mp.setenv("YECAI_DBT_MEMORY_LIMIT", "300MB")  # not the default: the value must flow
+        # no thread count of the operator's (an in-process Dagster run of another test leaves
+        # the one dbt_env chose in the environment)
+        mp.delenv("YECAI_DBT_THREADS", raising=False)
         first = _dbt(paths)  # no key yet: plain, as before
         assert first.prepared is None and not is_encrypted_database(paths.build_db)
         with duckdb.connect(str(paths.build_db), read_only=True) as plain:

@@ -103,6 +103,11 @@ def test_dbt_builds_one_model_at_a_time_under_an_operators_memory_cap(tmp_path, 
     monkeypatch.delenv("YECAI_DBT_MEMORY_LIMIT", raising=False)
     monkeypatch.delenv("YECAI_DBT_THREADS", raising=False)
     assert dbt_env(Paths(home=tmp_path))["YECAI_DBT_THREADS"] == "2"
+    # a Dagster process has put dbt's environment into its own: the default cap is no cap
+    monkeypatch.setenv(
+        "YECAI_DBT_MEMORY_LIMIT", dbt_env(Paths(home=tmp_path))["YECAI_DBT_MEMORY_LIMIT"]
+    )
+    assert dbt_env(Paths(home=tmp_path))["YECAI_DBT_THREADS"] == "2"
     monkeypatch.setenv("YECAI_DBT_MEMORY_LIMIT", "2GB")  # the models would share it
     assert dbt_env(Paths(home=tmp_path))["YECAI_DBT_THREADS"] == "1"
     monkeypatch.setenv("YECAI_DBT_THREADS", " 3 ")  # the operator's word wins
