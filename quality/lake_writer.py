@@ -45,6 +45,7 @@ from yecai.privacy.keys import load_key
 from yecai.published import (
     LAKE_ALIAS,
     LakeLocation,
+    attach_catalog_file,
     attach_lake,
     catalog_secret,
     lake_location,
@@ -52,7 +53,6 @@ from yecai.published import (
     read_snapshots,
     refresh_reader_copy,
     sql_str,
-    with_catalog_key,
 )
 from yecai.settings import Paths
 
@@ -142,17 +142,7 @@ def rewrite_encrypted_catalog(paths: Paths, env: Mapping[str, str] | None = None
     fresh.unlink(missing_ok=True)
     con = duckdb.connect(":memory:")
     try:
-        enable_encryption(con)
-        with_catalog_key(
-            location,
-            lambda key: con.execute(
-                # read-write (the caller holds the publish lock): a WAL left by a killed publish
-                # is then replayed into the copy and folded in at close, not left beside the
-                # new file to be replayed onto it
-                f"attach {sql_str(str(catalog))} as old_catalog (encryption_key ?)",
-                [catalog_secret(key)],
-            ),
-        )
+        attach_catalog_file(con, location, "old_catalog")  # folds in a killed publish's WAL
         con.execute(
             f"attach {sql_str(str(fresh))} as new_catalog (encryption_key ?)",
             [catalog_secret(location.keys[0])],

@@ -189,14 +189,7 @@ def catch_up_reader_copy(paths: Paths, env: Mapping[str, str] | None = None) -> 
                 return
             con = duckdb.connect(":memory:")
             try:
-                enable_encryption(con)  # the fold writes: DuckDB writes encrypted only with OpenSSL
-                with_catalog_key(
-                    location,
-                    lambda key: con.execute(
-                        f"attach {sql_str(str(catalog))} as behind (encryption_key ?)",
-                        [catalog_secret(key)],
-                    ),
-                )
+                attach_catalog_file(con, location, "behind")
                 con.execute("checkpoint behind")
             finally:
                 con.close()
@@ -212,6 +205,23 @@ def catch_up_reader_copy(paths: Paths, env: Mapping[str, str] | None = None) -> 
             "or until `yecai sql` is run once as the user who publishes",
             exc,
         )
+
+
+def attach_catalog_file(con: duckdb.DuckDBPyConnection, location: LakeLocation, alias: str) -> None:
+    """Attach an encrypted embedded catalog's DuckDB file itself (not as a lake) as ``alias``,
+    read-write, with whichever publish key opens it. The caller holds the publish lock.
+
+    Read-write, so that a WAL left by a publish killed after its commit is replayed and folded
+    in at close; read-only, it would stay beside the file to be replayed onto whatever replaces it.
+    """
+    enable_encryption(con)  # DuckDB writes an encrypted file only with OpenSSL
+    with_catalog_key(
+        location,
+        lambda key: con.execute(
+            f"attach {sql_str(location.catalog)} as {alias} (encryption_key ?)",
+            [catalog_secret(key)],
+        ),
+    )
 
 
 def _reader_copy_behind(catalog: Path, copy: Path) -> bool:
