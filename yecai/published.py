@@ -160,7 +160,7 @@ def refresh_reader_copy(paths: Paths) -> None:
     if not catalog.exists() or _wal(catalog).exists():
         return
     os.chmod(catalog, 0o600)  # DuckDB creates it under the process's umask
-    tmp = copy.with_name(f".{copy.name}.tmp")
+    tmp = copy.with_name(f".{copy.name}.{os.getpid()}.tmp")  # one per process: never shared
     shutil.copyfile(catalog, tmp)
     os.chmod(tmp, 0o600)
     with open(tmp, "rb") as fh:

@@ -14,6 +14,7 @@ import duckdb
 
 from quality.lake_writer import publish_snapshot
 from quality.publish import governance_tables
+from yecai.published import publish_lock
 from yecai.settings import Paths
 
 PERIODS = ("2025-01", "2025-02", "2025-03")
@@ -78,7 +79,8 @@ def publish(paths: Paths, version: str, who: str = "tester") -> int:
         return governance_tables(paths, [{**entry, "snapshot_id": snapshot_id}])
 
     commit = {"kind": "publish", **{k: entry[k] for k in ("version", "run_id", "who", "forced")}}
-    snapshot, _ = publish_snapshot(paths, paths.build_db, extra, commit)
+    with publish_lock(paths):  # as every writer of the lake does (quality.publish)
+        snapshot, _ = publish_snapshot(paths, paths.build_db, extra, commit)
     return snapshot
 
 
