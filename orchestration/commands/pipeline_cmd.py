@@ -49,6 +49,21 @@ def _period_range(period: str | None, first: str | None, last: str | None) -> tu
     return start, end
 
 
+def _rebuild_range(
+    period: str | None, first: str | None, last: str | None, full_build: bool
+) -> tuple[str, str]:
+    """The periods the per-period models of a ``yecai run`` are asked to rewrite (pure apart
+    from today): those given; every period for a full build; else the open period (this
+    month). ``gl_lines`` and ``trial_balance`` add every period that new rows reach, so an
+    increment's tables equal a full build's without rewriting the whole ledger each run."""
+    from orchestration.defs.shared.partitions import period_of
+
+    if period or first or last or full_build:
+        return _period_range(period, first, last)
+    open_period = period_of(date.today())
+    return open_period, open_period
+
+
 def _plan_size(token: str):
     """A function giving the number of steps in the plan of the run tagged ``token``."""
 
@@ -163,7 +178,11 @@ def register(app: typer.Typer) -> None:
             None, "--period", help="Build one fiscal period (YYYY-MM) instead of all."
         ),
         first: str | None = typer.Option(
-            None, "--from", help="First fiscal period (YYYY-MM); default YECAI_FIRST_PERIOD."
+            None,
+            "--from",
+            help="First fiscal period (YYYY-MM) the per-period models rewrite. Default: "
+            "YECAI_FIRST_PERIOD for a full build; for an increment, the open period (this "
+            "month) and every earlier period the new rows reach.",
         ),
         last: str | None = typer.Option(
             None, "--to", help="Last fiscal period (YYYY-MM); default the current month."
@@ -192,6 +211,8 @@ def register(app: typer.Typer) -> None:
         The same two runs the daily schedule starts: `ingest_raw` lands every raw entity, then
         `yecai_pipeline` rebuilds the dbt models fed by entities that received rows since the
         last publish (everything the first time, or with --full), checks them and publishes.
+        The ledger's per-period models rewrite only the open period and the periods the new
+        rows reach, unless --period or --from/--to name others.
         Recorded in the Dagster instance under YECAI_HOME/dagster. Exits 1 and names the failed
         step when a run fails. With --watch it keeps going (orchestration/watch.py).
         """
@@ -216,13 +237,15 @@ def register(app: typer.Typer) -> None:
 
         require_company(get_paths())
         console = Console(file=sys.stdout)
-        period_range = _period_range(period, first, last)
+        period_range = _period_range(period, first, last)  # checks the options before a run
         if full:
             console.print(
                 "[bold]yecai run --full[/] every period in the data, rebuilt from scratch"
             )
-        else:
+        elif period or first or last:
             console.print(f"[bold]yecai run[/] periods {period_range[0]}..{period_range[1]}")
+        else:
+            console.print("[bold]yecai run[/] the open period and every period the new rows reach")
         _quiet_library_warnings()
         defs = load_usable_definitions()
         tags = {"yecai/trigger": "yecai run"}
@@ -235,7 +258,12 @@ def register(app: typer.Typer) -> None:
             plan = TransformPlanner.from_definitions(defs).plan(
                 get_instance(paths), defs.resolve_asset_graph(), paths, full=full
             )
-            console.print(f"[bold]rebuild[/] {plan.summary()}", soft_wrap=True)
+            period_range = _rebuild_range(period, first, last, plan.full)
+            console.print(
+                f"[bold]rebuild[/] {plan.summary()}; per-period models from "
+                f"{period_range[0]} to {period_range[1]}",
+                soft_wrap=True,
+            )
             outcome = _run_and_report(
                 PIPELINE_JOB,
                 period_range,

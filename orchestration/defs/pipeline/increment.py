@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import dagster as dg
 from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
@@ -30,6 +31,7 @@ from dagster._core.definitions.unresolved_asset_job_definition import Unresolved
 from ingestion.batches import read_batch_records
 from ingestion.lake_encryption import key_changed_since
 from orchestration.defs.quality.assets import PUBLISH_KEY
+from orchestration.defs.shared.partitions import period_of
 from yecai.increment import INCREMENT_EXCLUDE, daily_increment_selection, entities_landed_since
 from yecai.settings import Paths
 
@@ -176,8 +178,11 @@ class TransformPlanner:
 def transform_request(
     plan: TransformPlan, ingest_run: dg.DagsterRun, partitioned: bool
 ) -> dg.RunRequest:
-    """The second run, as the schedule's sensor requests it (the open period, if any)."""
-    period = ingest_run.tags.get(PERIOD_TAG)
+    """The second run, as the schedule's sensor requests it: for the period the ingest run
+    names (the schedule's), else the open period (an ingest started by the source-change
+    sensor or from the UI). A partitioned run needs its period: without one, the dbt step
+    of a per-period model cannot tell which periods to rewrite."""
+    period = ingest_run.tags.get(PERIOD_TAG) or period_of(datetime.now())
     tags = {
         **{k: v for k, v in ingest_run.tags.items() if k.startswith("yecai/")},
         **plan.tags(),

@@ -127,6 +127,24 @@ def test_the_sensor_request_carries_the_plan_and_the_period(yecai_home, fixture_
     assert request.tags["yecai/full"] == "false"
 
 
+def test_a_rebuild_after_an_ingest_with_no_period_is_for_the_open_period(yecai_home):
+    """The source-change sensor's ingest run names no period: its rebuild, a partitioned run,
+    still needs one for the per-period models."""
+    from datetime import datetime
+
+    from orchestration.defs.pipeline.increment import TransformPlan, transform_request
+    from orchestration.defs.shared.partitions import period_of
+
+    plan = TransformPlan(full=False, reason="", asset_keys=[PUBLISHED])
+    ingest = dg.DagsterRun(
+        job_name="ingest_raw", run_id="0456", tags={"yecai/trigger": "source_change_sensor"}
+    )
+    assert transform_request(plan, ingest, partitioned=True).partition_key == period_of(
+        datetime.now()
+    )
+    assert transform_request(plan, ingest, partitioned=False).partition_key is None
+
+
 def test_a_lake_key_change_since_the_last_publish_means_a_full_build(yecai_home, fixture_defs):
     """Views over an encrypted entity name its key and the increment never rebuilds views:
     after ingestion re-wrote an entity's files with another key, the next build is full."""
