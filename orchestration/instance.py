@@ -33,7 +33,15 @@ def instance_config(paths: Paths, use_postgres: bool) -> dict:
     if use_postgres:
         config["storage"] = {"postgres": {"postgres_url": {"env": PG_URL_ENV}}}
     else:
-        config["storage"] = {"sqlite": {"base_dir": str(paths.dagster_home / "storage")}}
+        # Dagster's SQLite storage, same files, with an event log that keeps its connections
+        # (orchestration/dagster_sqlite.py): ~10 s less per `yecai run` at scale 1.
+        config["storage"] = {
+            "custom": {
+                "module": "orchestration.dagster_sqlite",
+                "class": "YecaiSqliteStorage",
+                "config": {"base_dir": str(paths.dagster_home / "storage")},
+            }
+        }
     config["local_artifact_storage"] = {
         "module": "dagster.core.storage.root",
         "class": "LocalArtifactStorage",

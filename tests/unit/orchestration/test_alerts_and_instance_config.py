@@ -46,7 +46,13 @@ def test_recipients_split_on_commas():
 def test_sqlite_by_default_postgres_from_the_environment_without_the_secret(tmp_path):
     paths = Paths(home=tmp_path)
     sqlite = instance_config(paths, use_postgres=False)
-    assert sqlite["storage"] == {"sqlite": {"base_dir": str(tmp_path / "dagster" / "storage")}}
+    assert sqlite["storage"] == {
+        "custom": {
+            "module": "orchestration.dagster_sqlite",
+            "class": "YecaiSqliteStorage",
+            "config": {"base_dir": str(tmp_path / "dagster" / "storage")},
+        }
+    }
     assert sqlite["concurrency"]["pools"]["default_limit"] == 1
     pg = instance_config(paths, use_postgres=True)
     assert pg["storage"] == {"postgres": {"postgres_url": {"env": "YECAI_DAGSTER_PG_URL"}}}
