@@ -15,7 +15,13 @@ import duckdb
 from quality.published_relations import ident
 from quality.redaction import SensitiveColumns
 from yecai.privacy.classification import effective_classes
-from yecai.privacy.role_copies import RoleCopies, SourceRelation, write_role_copies
+from yecai.privacy.role_copies import (
+    RoleCopies,
+    SourceRelation,
+    skipped_without_token_key,
+    token_key_is_set,
+    write_role_copies,
+)
 from yecai.published import LAKE_ALIAS, attach_lake, load_extensions, read_location, sql_str
 from yecai.settings import Paths
 
@@ -84,6 +90,9 @@ def publish_role_copies(
     progress: Callable[[str], None] | None = None,
 ) -> RoleCopies:
     """Write every role's copy of published ``snapshot``."""
+    if not token_key_is_set(paths, env):
+        # Nothing to write: do not read the snapshot for nothing (7 s a publish at scale 1).
+        return skipped_without_token_key()
     location = read_location(paths, env)
     con = duckdb.connect(":memory:")
     try:

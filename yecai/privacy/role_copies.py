@@ -122,6 +122,17 @@ class RoleCopies:
         return "; ".join(parts)
 
 
+def skipped_without_token_key() -> RoleCopies:
+    """What a publish writes when no token key is set: no role's copy (its tokens need it)."""
+    why = "no token key is set (YECAI_TOKEN_KEY_FILE; docs/security.md, Keys)"
+    return RoleCopies({}, dict.fromkeys(ROLE_NAMES, why))
+
+
+def token_key_is_set(paths: Paths, env: Mapping[str, str] | None = None) -> bool:
+    """Whether role copies can be written (checked before any work is done for them)."""
+    return load_key("token", paths.home, env, required=False) is not None
+
+
 def _write_one(
     con: duckdb.DuckDBPyConnection,
     role: str,
@@ -202,8 +213,7 @@ def write_role_copies(
     say = progress or (lambda _msg: None)
     token_key = load_key("token", paths.home, env, required=False)
     if token_key is None:
-        why = "no token key is set (YECAI_TOKEN_KEY_FILE; docs/security.md, Keys)"
-        return RoleCopies({}, {role: why for role in ROLE_NAMES})
+        return skipped_without_token_key()
     publish_key = load_key("publish", paths.home, env, required=False)
     install_token_key(con, token_key.material, token_key.key_id)
     folder = roles_dir(paths)
