@@ -29,6 +29,7 @@ from collections.abc import Iterator
 
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 from dagster._core.storage.sql import create_engine
+from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
 from dagster._core.storage.sqlite_storage import DagsterSqliteStorage, _event_logs_directory
 from dagster._serdes import ConfigurableClassData
 from sqlalchemy import event
@@ -37,7 +38,6 @@ from sqlalchemy.engine import Connection, Engine
 # Databases whose engine stays open: a run writes to its own and to the index, a webserver
 # or daemon reads a few runs at a time.
 OPEN_DATABASES = 8
-BUSY_TIMEOUT_SECONDS = 30  # Dagster's own SQLITE_BUSY_TIMEOUT_SECONDS
 
 
 def _sync_normal(dbapi_connection, _record) -> None:
@@ -70,7 +70,7 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
                 pool_size=1,
                 max_overflow=2,
                 # the storage's lock lets one thread at a time use a connection
-                connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
+                connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
             )
             event.listen(engine, "connect", _sync_normal)
             self._engines[shard] = engine
