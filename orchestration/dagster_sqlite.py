@@ -2,9 +2,9 @@
 
 Dagster's ``SqliteEventLogStorage`` creates an engine and opens a new connection for every
 event it stores, twice for an asset event (the run's own database and the cross-run index),
-and commits each with a full sync. Measured 11 ms an event (300 materializations: 3.3 s wall,
-2.8 CPU s; ``benchmarks/bench_dagster_events.py``); a scale-1 ``yecai run`` stores about 750
-events, so about 10 s of every run went there (py-spy, docs/benchmarks.md).
+and commits each with a full sync: 9.2 ms an event, against 1.4 ms here
+(``benchmarks/bench_dagster_events.py``). A scale-1 ``yecai run`` stores about 750 events, and
+py-spy found 10.5 s of its run thread there (docs/benchmarks.md).
 
 ``PooledSqliteEventLogStorage`` keeps one engine per database (the last few used; the others
 are closed, so a webserver reading many runs holds few files open) and sets SQLite's
