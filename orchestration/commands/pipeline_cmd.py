@@ -245,7 +245,8 @@ def register(app: typer.Typer) -> None:
         elif period or first or last:
             console.print(f"[bold]yecai run[/] periods {period_range[0]}..{period_range[1]}")
         else:
-            console.print("[bold]yecai run[/] the open period and every period the new rows reach")
+            # the rebuild line, once planned, says which periods (every one the first time)
+            console.print("[bold]yecai run[/] what changed since the last publish")
         _quiet_library_warnings()
         defs = load_usable_definitions()
         tags = {"yecai/trigger": "yecai run"}
