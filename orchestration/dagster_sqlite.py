@@ -23,7 +23,6 @@ docs/decisions/dagster-event-log-connections.md.
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 
@@ -51,8 +50,8 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
 
     def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None):
         # Set before Dagster's __init__, which may already connect (a new index database).
+        # Guarded by Dagster's own ``_db_lock``, like every use of a connection.
         self._engines: OrderedDict[str, Engine] = OrderedDict()
-        self._engines_lock = threading.Lock()
         super().__init__(base_dir, inst_data)
 
     @classmethod
@@ -60,24 +59,24 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
         return cls(inst_data=inst_data, **config_value)
 
     def _engine(self, shard: str) -> Engine:
-        with self._engines_lock:
-            engine = self._engines.get(shard)
-            if engine is not None:
-                self._engines.move_to_end(shard)
-                return engine
-            engine = create_engine(
-                self.conn_string_for_shard(shard),
-                pool_size=1,
-                max_overflow=2,
-                # the storage's lock lets one thread at a time use a connection
-                connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
-            )
-            event.listen(engine, "connect", _sync_normal)
-            self._engines[shard] = engine
-            while len(self._engines) > OPEN_DATABASES:
-                _, oldest = self._engines.popitem(last=False)
-                oldest.dispose()
+        """The engine of ``shard``'s database, made on first use; the caller holds ``_db_lock``."""
+        engine = self._engines.get(shard)
+        if engine is not None:
+            self._engines.move_to_end(shard)
             return engine
+        engine = create_engine(
+            self.conn_string_for_shard(shard),
+            pool_size=1,
+            max_overflow=2,
+            # the storage's lock lets one thread at a time use a connection
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
+        )
+        event.listen(engine, "connect", _sync_normal)
+        self._engines[shard] = engine
+        while len(self._engines) > OPEN_DATABASES:
+            _, oldest = self._engines.popitem(last=False)
+            oldest.dispose()
+        return engine
 
     @contextlib.contextmanager
     def _connect(self, shard: str) -> Iterator[Connection]:
@@ -91,7 +90,7 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
 
     def close_databases(self) -> None:
         """Close every open engine (before the files are removed, and at dispose)."""
-        with self._engines_lock:
+        with self._db_lock:
             for engine in self._engines.values():
                 engine.dispose()
             self._engines.clear()

@@ -193,7 +193,7 @@ def transform_request(
         run_key=f"transform-{ingest_run.run_id}",
         asset_selection=plan.asset_keys,
         asset_check_keys=plan.check_keys,
-        partition_key=period if partitioned and period else None,
+        partition_key=period if partitioned else None,
         tags=tags,
     )
 
